@@ -1,0 +1,121 @@
+//! One error type for the whole crate. Every variant has a stable [`LoyaltyError::code`] that
+//! callers (and the JavaScript binding) can branch on, and names the offending field where one
+//! applies. No variant ever carries a secret.
+
+use std::fmt;
+
+/// Everything that can go wrong, from bad input to a vendor's refusal.
+#[derive(Clone, PartialEq)]
+pub enum LoyaltyError {
+    /// Text that is not JSON as PHP's `json_decode` accepts it.
+    InvalidJson { offset: usize, reason: &'static str },
+    /// Containers nested deeper than PHP's default depth (512 to encode, 511 to decode).
+    TooDeep { limit: usize },
+    /// NaN or an infinity, which PHP's `json_encode` refuses.
+    NonFiniteNumber { field: String },
+    /// A required field is absent (or null where null is not allowed).
+    MissingField { field: String },
+    /// A field is present but its value is not acceptable.
+    InvalidField { field: String, reason: String },
+    /// A field that the library sets itself (`hmac`, `key`, `_url`, …).
+    ReservedField { field: String },
+    /// A value that must be unique appears twice.
+    Duplicate { field: String, value: String },
+    /// An input larger than the limit the library accepts.
+    TooLarge { field: String, limit: usize },
+    /// A vendor's server answered with a failure.
+    Remote { service: &'static str, status: u16, message: String },
+    /// A vendor's server answered something that cannot be read.
+    InvalidResponse { service: &'static str, status: u16, reason: String },
+}
+
+pub type Result<T, E = LoyaltyError> = std::result::Result<T, E>;
+
+impl LoyaltyError {
+    /// A stable, machine-readable code, identical in Rust and JavaScript.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidJson { .. } => "invalid_json",
+            Self::TooDeep { .. } => "too_deep",
+            Self::NonFiniteNumber { .. } => "non_finite_number",
+            Self::MissingField { .. } => "missing_field",
+            Self::InvalidField { .. } => "invalid_field",
+            Self::ReservedField { .. } => "reserved_field",
+            Self::Duplicate { .. } => "duplicate",
+            Self::TooLarge { .. } => "too_large",
+            Self::Remote { .. } => "remote_error",
+            Self::InvalidResponse { .. } => "invalid_response",
+        }
+    }
+
+    /// The offending field as a path (`customer.email`, `items[2].quantity`), where one applies.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::NonFiniteNumber { field }
+            | Self::MissingField { field }
+            | Self::InvalidField { field, .. }
+            | Self::ReservedField { field }
+            | Self::Duplicate { field, .. }
+            | Self::TooLarge { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn missing(field: impl Into<String>) -> Self {
+        Self::MissingField { field: field.into() }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidField { field: field.into(), reason: reason.into() }
+    }
+
+    /// The same error with its field moved under `prefix` (`email` → `customer.email`).
+    pub fn within(mut self, prefix: &str) -> Self {
+        let nest = |f: &mut String| {
+            *f = if f.is_empty() {
+                prefix.to_string()
+            } else if f.starts_with('[') {
+                format!("{prefix}{f}")
+            } else {
+                format!("{prefix}.{f}")
+            }
+        };
+        match &mut self {
+            Self::NonFiniteNumber { field }
+            | Self::MissingField { field }
+            | Self::InvalidField { field, .. }
+            | Self::ReservedField { field }
+            | Self::Duplicate { field, .. }
+            | Self::TooLarge { field, .. } => nest(field),
+            _ => {}
+        }
+        self
+    }
+}
+
+impl fmt::Display for LoyaltyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidJson { offset, reason } => write!(f, "invalid JSON at byte {offset}: {reason}"),
+            Self::TooDeep { limit } => write!(f, "containers nested deeper than {limit} levels"),
+            Self::NonFiniteNumber { field } => write!(f, "{field}: NaN and infinities cannot be encoded"),
+            Self::MissingField { field } => write!(f, "{field} is required"),
+            Self::InvalidField { field, reason } => write!(f, "{field}: {reason}"),
+            Self::ReservedField { field } => write!(f, "{field} is set by the library and must not be given"),
+            Self::Duplicate { field, value } => write!(f, "{field}: {value:?} appears more than once"),
+            Self::TooLarge { field, limit } => write!(f, "{field} is larger than {limit} bytes"),
+            Self::Remote { service, status, message } => write!(f, "{service} answered {status}: {message}"),
+            Self::InvalidResponse { service, status, reason } => {
+                write!(f, "unreadable {service} response (HTTP {status}): {reason}")
+            }
+        }
+    }
+}
+
+impl fmt::Debug for LoyaltyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LoyaltyError({}: {self})", self.code())
+    }
+}
+
+impl std::error::Error for LoyaltyError {}

@@ -1,0 +1,25 @@
+//! # loyalty-connector
+//!
+//! Builds every request of the WoowUp and Lootly loyalty programs exactly as their PHP servers
+//! expect them, and reads their answers. The core performs no I/O: builders return a
+//! [`Request`] to hand to any HTTP client, and time, ids and secrets are parameters.
+//!
+//! - [`php`]: PHP's `json_encode`/`json_decode`/`ksort`/`http_build_query`, byte for byte.
+//! - [`lootly`]: signed webhooks, their verification, the read API, validation and the widget.
+//!
+//! ```
+//! use loyalty_connector::lootly::{sign, Credentials};
+//! let creds = Credentials::new("xxx", "xxx");
+//! let signed = sign(r#"{"id":"100001","total_price":"39.99"}"#, &creds).unwrap();
+//! assert!(signed.body.ends_with(&format!(r#","hmac":"{}"}}"#, signed.hmac.replace('/', "\\/"))));
+//! ```
+
+pub mod error;
+pub mod http;
+pub mod lootly;
+pub mod php;
+mod secret;
+
+pub use error::{LoyaltyError, Result};
+pub use http::{Method, Request};
+pub use secret::Secret;

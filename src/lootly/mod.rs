@@ -1,0 +1,70 @@
+//! Lootly: signed webhooks (orders, refunds, customers, points), their verification, the read
+//! API, the server's order validation rules, its responses, and the widget.
+//!
+//! The facts behind every rule here are in the project's notes on the Lootly server: it decodes
+//! the body into PHP arrays, drops `hmac` and `_url`, `ksort`s the top level, re-encodes with
+//! `json_encode` and compares an HMAC-SHA256 of that text.
+
+mod coupons;
+mod order;
+mod read_api;
+mod response;
+mod signature;
+mod webhook;
+mod widget;
+
+pub use coupons::coupon_csv;
+pub use order::{validate_order, Address, Customer, Order, PointsChange, Problem, Refund};
+pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
+pub use response::{read_response, Meaning, Response};
+pub use signature::{customer_signature, hmac_base64, shop_id, sign, verify, Signed};
+pub use webhook::{app_installed, key_verify, order_cancelled, request, Endpoint, WebhookType};
+pub use widget::{escape_html, script_tag, script_url, widget_html, widget_props, WidgetProps, DEFAULT_PROVIDER};
+
+use crate::error::Result;
+use crate::php::{json_decode, Mode, Value};
+use crate::secret::Secret;
+
+/// A merchant's API key and secret (Lootly → Integrations → Custom API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub api_key: String,
+    pub api_secret: Secret,
+}
+
+impl Credentials {
+    pub fn new(api_key: impl Into<String>, api_secret: impl Into<Secret>) -> Self {
+        Credentials { api_key: api_key.into(), api_secret: api_secret.into() }
+    }
+}
+
+/// A webhook payload: JSON text (key order and exact numbers kept), a PHP value, or one of the
+/// typed inputs ([`Order`], [`Refund`], [`Customer`], [`PointsChange`]).
+pub trait Params {
+    /// The payload as a PHP value.
+    fn into_php(self) -> Result<Value>;
+}
+
+impl Params for &str {
+    fn into_php(self) -> Result<Value> {
+        json_decode(self, Mode::Assoc)
+    }
+}
+
+impl Params for &String {
+    fn into_php(self) -> Result<Value> {
+        json_decode(self, Mode::Assoc)
+    }
+}
+
+impl Params for Value {
+    fn into_php(self) -> Result<Value> {
+        Ok(self)
+    }
+}
+
+impl Params for &Value {
+    fn into_php(self) -> Result<Value> {
+        Ok(self.clone())
+    }
+}

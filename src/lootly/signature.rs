@@ -1,0 +1,139 @@
+//! Lootly's signatures: the HMAC of signed webhooks (PHP's `ksort` + `json_encode` +
+//! `hash_hmac('sha256')` + `base64_encode`), its verification, and the widget's MD5 values.
+
+use super::{Credentials, Params};
+use crate::error::{LoyaltyError, Result};
+use crate::php::{json_decode_bytes, json_encode, ksort, sorts_to_itself, write_string, Key, Mode, Value};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use md5::{Digest, Md5};
+use sha2::Sha256;
+
+/// The top-level keys the server removes before it verifies (`hmac`, `_url`): a payload
+/// cannot carry them.
+const STRIPPED_BY_SERVER: [&str; 2] = ["hmac", "_url"];
+
+/// A signed payload: what was signed, its HMAC, and the body to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signed {
+    /// The exact text the HMAC covers: PHP's `json_encode(ksort(params + key))`.
+    pub canonical: String,
+    /// Base64 of HMAC-SHA256(api_secret, canonical), 44 characters.
+    pub hmac: String,
+    /// The body to POST: the canonical text with `"hmac"` appended last, as the guide's PHP
+    /// client sends it.
+    pub body: String,
+}
+
+/// `data-shop-id`: lowercase hex `md5(shop_domain . api_secret)`, the domain exactly as it was
+/// registered with Lootly (scheme and trailing slash included, never normalised).
+pub fn shop_id(shop_domain: &str, api_secret: &str) -> String {
+    md5_hex(shop_domain, api_secret)
+}
+
+/// `data-customer-signature`: lowercase hex `md5(customer_id . api_secret)`.
+pub fn customer_signature(customer_id: &str, api_secret: &str) -> String {
+    md5_hex(customer_id, api_secret)
+}
+
+fn md5_hex(a: &str, b: &str) -> String {
+    let digest = Md5::new().chain_update(a).chain_update(b).finalize();
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Base64 of HMAC-SHA256 over `text`, as `base64_encode(hash_hmac('sha256', $text, $secret, true))`.
+pub fn hmac_base64(text: &str, secret: &str) -> String {
+    // no-panic: HMAC accepts keys of any length.
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(text.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Signs a webhook payload as Lootly's guide does: adds `key`, sorts the top-level keys with
+/// `ksort`, encodes with `json_encode`, and appends the HMAC as `hmac`.
+///
+/// The payload is taken as the server will see it (`json_decode($body, true)`), so what is
+/// signed is exactly what the server recomputes. It must be a JSON object without `hmac` or
+/// `_url`; a `key` in it must equal the api key.
+pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
+    let Value::Array(mut payload) = params.into_php()?.into_php_view() else {
+        return Err(LoyaltyError::invalid("params", "must be a JSON object"));
+    };
+    for reserved in STRIPPED_BY_SERVER {
+        if payload.get_str(reserved).is_some() {
+            return Err(LoyaltyError::ReservedField { field: reserved.to_string() });
+        }
+    }
+    match payload.get_str("key") {
+        None => payload.set("key", Value::str(&creds.api_key)),
+        Some(Value::Str(k)) if *k == creds.api_key => {}
+        Some(_) => return Err(LoyaltyError::invalid("key", "differs from the api key of the credentials")),
+    }
+    ksort(&mut payload);
+    // The server sorts again what it receives. PHP's key order is not transitive for some
+    // numeric-looking keys, so a second sort can move them: sign what the server will compute.
+    let (sent, canonical) = if sorts_to_itself(&payload) {
+        let canonical = json_encode(&Value::Array(payload))?;
+        (canonical.clone(), canonical)
+    } else {
+        let sent = json_encode(&Value::Array(payload.clone()))?;
+        ksort(&mut payload);
+        (sent, json_encode(&Value::Array(payload))?)
+    };
+    let hmac = hmac_base64(&canonical, creds.api_secret.expose());
+    // `sent` is a non-empty object (it holds `key`): append the member before its final `}`.
+    let mut body = String::with_capacity(sent.len() + 56);
+    body.push_str(&sent[..sent.len() - 1]); // no-panic: sent ends with '}'
+    body.push_str(",\"hmac\":");
+    write_string(&mut body, &hmac);
+    body.push('}');
+    Ok(Signed { canonical, hmac, body })
+}
+
+/// Checks a received body the way Lootly's server does: `json_decode($body, true)`, remove
+/// `hmac` and `_url`, `ksort`, `json_encode`, HMAC, `hash_equals`. Constant time in the HMAC.
+pub fn verify(body: &[u8], api_secret: &str) -> bool {
+    let Ok(Value::Array(mut payload)) = json_decode_bytes(body, Mode::Assoc) else { return false };
+    let Some(Value::Str(received)) = payload.remove(&Key::from("hmac")) else { return false };
+    payload.remove(&Key::from("_url"));
+    ksort(&mut payload);
+    let Ok(canonical) = json_encode(&Value::Array(payload)) else { return false };
+    constant_time_eq(hmac_base64(&canonical, api_secret).as_bytes(), received.as_bytes())
+}
+
+/// `hash_equals`: false at once on a length mismatch, otherwise time independent of content.
+fn constant_time_eq(known: &[u8], user: &[u8]) -> bool {
+    known.len() == user.len() && known.iter().zip(user).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guides_example_signs_to_the_guides_hmac() {
+        let params = r#"{"id":"100001","total_price":"39.99","total_tax":"0.00","total_discounts":"10.00",
+            "subtotal_price":"29.99","taxes_included":"0","discount_codes":[{"code":"COUPON_CODE"}],
+            "customer":{"id":"001","email":"support@lootly.io","first_name":"James","last_name":"Bond",
+            "birthday":"1970-01-01","default_address":{"zip":"11111","country":"USA"}},"key":"xxx"}"#;
+        let signed = sign(params, &Credentials::new("xxx", "xxx")).unwrap();
+        assert_eq!(signed.hmac, "vPP+Wn1EwMCJoDSDcFaVc54CTIwIisCe3OJjK7mTAHo=");
+        assert!(verify(signed.body.as_bytes(), "xxx"));
+        assert!(!verify(signed.body.as_bytes(), "xxy"));
+    }
+
+    #[test]
+    fn reserved_and_conflicting_keys_are_refused() {
+        let creds = Credentials::new("k", "s");
+        assert_eq!(sign(r#"{"hmac":"x"}"#, &creds).unwrap_err().code(), "reserved_field");
+        assert_eq!(sign(r#"{"_url":"x"}"#, &creds).unwrap_err().field(), Some("_url"));
+        assert_eq!(sign(r#"{"key":"other"}"#, &creds).unwrap_err().field(), Some("key"));
+        assert_eq!(sign("\"text\"", &creds).unwrap_err().code(), "invalid_field");
+    }
+
+    #[test]
+    fn md5_values_use_the_domain_exactly_as_given() {
+        assert_ne!(shop_id("https://shop.com", "s"), shop_id("https://shop.com/", "s"));
+        assert_eq!(customer_signature("", ""), "d41d8cd98f00b204e9800998ecf8427e");
+    }
+}

@@ -1,0 +1,160 @@
+//! PHP's `json_encode($value)` with the default flags, byte for byte: `/` as `\/`, every
+//! non-ASCII character as `\uXXXX` (lowercase hex, UTF-16 surrogate pairs above U+FFFF), floats
+//! as `serialize_precision = -1` prints them, no whitespace.
+
+use super::number::{write_double, Precision};
+use super::value::Value;
+use crate::error::{LoyaltyError, Result};
+
+/// `json_encode`'s default depth limit.
+pub const ENCODE_DEPTH: usize = 512;
+
+/// Encodes a value as PHP's `json_encode($value)` does.
+pub fn json_encode(value: &Value) -> Result<String> {
+    let mut out = String::with_capacity(128);
+    write_value(&mut out, value, 0)?;
+    Ok(out)
+}
+
+/// Appends the encoding of `value` to `out`.
+pub fn json_encode_into(out: &mut String, value: &Value) -> Result<()> {
+    write_value(out, value, 0)
+}
+
+fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<()> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if !f.is_finite() => return Err(LoyaltyError::NonFiniteNumber { field: String::new() }),
+        Value::Float(f) => write_double(out, *f, Precision::Shortest, 'e'),
+        Value::Str(s) => write_string(out, s),
+        Value::Array(a) => {
+            let depth = enter(depth)?;
+            if a.is_list() {
+                out.push('[');
+                for (i, (_, v)) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_value(out, v, depth).map_err(|e| e.within(&format!("[{i}]")))?;
+                }
+                out.push(']');
+            } else {
+                write_members(out, a.iter().map(|(k, v)| (k.to_text(), v)), depth)?;
+            }
+        }
+        Value::Object(o) => {
+            let depth = enter(depth)?;
+            write_members(out, o.iter().map(|(k, v)| (k.into(), v)), depth)?;
+        }
+    }
+    Ok(())
+}
+
+fn enter(depth: usize) -> Result<usize> {
+    if depth >= ENCODE_DEPTH {
+        return Err(LoyaltyError::TooDeep { limit: ENCODE_DEPTH });
+    }
+    Ok(depth + 1)
+}
+
+fn write_members<'a>(
+    out: &mut String,
+    members: impl Iterator<Item = (std::borrow::Cow<'a, str>, &'a Value)>,
+    depth: usize,
+) -> Result<()> {
+    out.push('{');
+    for (i, (k, v)) in members.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, &k);
+        out.push(':');
+        write_value(out, v, depth).map_err(|e| e.within(&k))?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// Writes a JSON string literal the way PHP escapes it by default.
+pub fn write_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let push_unit = |out: &mut String, unit: u16| {
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((unit >> shift) & 15)] as char);
+        }
+    };
+    out.push('"');
+    let bytes = s.as_bytes();
+    let (mut i, mut plain_from) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'/' => "\\/",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f | 0x80..=0xff => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[plain_from..i]);
+        if !short.is_empty() {
+            out.push_str(short);
+            i += 1;
+        } else if b < 0x80 {
+            push_unit(out, u16::from(b));
+            i += 1;
+        } else {
+            // `i` starts a character (continuation bytes are skipped with it).
+            let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+            let mut units = [0u16; 2];
+            for unit in ch.encode_utf16(&mut units) {
+                push_unit(out, *unit);
+            }
+            i += ch.len_utf8();
+        }
+        plain_from = i;
+    }
+    out.push_str(&s[plain_from..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::php::{Array, Object};
+
+    #[test]
+    fn strings_escape_as_php_does() {
+        let mut s = String::new();
+        write_string(&mut s, "a\u{7f}\u{1}/\u{2028}😀é<>&'\"\\\n");
+        assert_eq!(s, "\"a\u{7f}\\u0001\\/\\u2028\\ud83d\\ude00\\u00e9<>&'\\\"\\\\\\n\"");
+    }
+
+    #[test]
+    fn empty_containers_and_lists() {
+        let v = Value::Array(Array::from_pairs([
+            ("a", Value::Array(Array::new())),
+            ("b", Value::Object(Object::new())),
+            ("c", Value::Array(Array::list([Value::Int(1), Value::Float(1.0)]))),
+        ]));
+        assert_eq!(json_encode(&v).unwrap(), r#"{"a":[],"b":{},"c":[1,1]}"#);
+    }
+
+    #[test]
+    fn nan_is_an_error_naming_its_field() {
+        let v = Value::Array(Array::from_pairs([("x", Value::Array(Array::list([Value::Float(f64::NAN)])))]));
+        let e = json_encode(&v).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("non_finite_number", Some("x[0]")));
+    }
+}

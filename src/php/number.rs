@@ -1,0 +1,248 @@
+//! How PHP prints floats (`php_gcvt`) and recognises numeric strings (`is_numeric_string`).
+
+/// How many significant digits PHP prints.
+#[derive(Clone, Copy)]
+pub enum Precision {
+    /// `serialize_precision = -1`: the shortest text that reads back as the same double
+    /// (`json_encode`, `var_export`).
+    Shortest,
+    /// At most this many significant digits, correctly rounded (`precision = 14`: echo,
+    /// string conversion, `http_build_query`).
+    Digits(usize),
+}
+
+/// Appends `value` as PHP's `php_gcvt` writes it: `10`, `15.9`, `0.0001`, `1.0e-5`, `1.0e+25`,
+/// `-0`. `exp_char` is `e` for JSON and `E` for string conversion. The value must be finite.
+pub fn write_double(out: &mut String, value: f64, precision: Precision, exp_char: char) {
+    let (digits, decpt) = decimal_digits(value.abs(), precision);
+    let ndigit = match precision {
+        Precision::Shortest => 17,
+        Precision::Digits(n) => n as i32,
+    };
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    let exponential = if decpt < 0 { decpt < -3 } else { decpt > ndigit };
+    if exponential {
+        let exp = decpt - 1;
+        out.push_str(&digits[..1]);
+        out.push('.');
+        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
+        out.push(exp_char);
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&exp.unsigned_abs().to_string());
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat('0').take(decpt.unsigned_abs() as usize));
+        out.push_str(&digits);
+    } else {
+        let decpt = decpt as usize;
+        if digits.len() <= decpt {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat('0').take(decpt - digits.len()));
+        } else {
+            out.push_str(&digits[..decpt]);
+            out.push('.');
+            out.push_str(&digits[decpt..]);
+        }
+    }
+}
+
+/// The significant digits of a finite, non-negative `value` without trailing zeros, and the
+/// position of the decimal point (`value = 0.DIGITS × 10^decpt`), as `zend_dtoa` gives them.
+fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
+    if value == 0.0 {
+        return ("0".to_string(), 1);
+    }
+    // Rust's `{:e}` is the shortest round-trip form and `{:.N e}` is correctly rounded: the same
+    // digits as zend_dtoa's modes 0 and 2.
+    let text = match precision {
+        Precision::Shortest => format!("{value:e}"),
+        Precision::Digits(n) => format!("{value:.*e}", n.saturating_sub(1)),
+    };
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    (digits, exp + 1)
+}
+
+/// A number read from a string the way PHP 8 compares strings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Numeric {
+    Long(i64),
+    /// A double; `overflow` is ±1 when it is an integer too large for a long (PHP's `oflow`).
+    Double { value: f64, overflow: i8 },
+}
+
+const LONG_MIN_DIGITS: &[u8] = b"9223372036854775808";
+const MAX_LENGTH_OF_LONG: usize = 20;
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// PHP 8's `is_numeric_string` without errors allowed: optional surrounding whitespace, a sign,
+/// digits with an optional fraction and exponent. `None` when the string is not numeric.
+pub fn numeric(s: &[u8]) -> Option<Numeric> {
+    let start = s.iter().position(|&b| !is_ws(b))?;
+    let s = &s[start..];
+    let negative = s.first() == Some(&b'-');
+    let after_sign = usize::from(matches!(s.first(), Some(b'-' | b'+')));
+    let body = &s[after_sign..];
+    let is_double;
+    let mut end; // end of the number inside `s`
+    let mut digits = 0;
+    if body.first().is_some_and(u8::is_ascii_digit) {
+        let zeros = body.iter().take_while(|&&b| b == b'0').count();
+        end = after_sign + zeros;
+        let mut double = false;
+        while digits < MAX_LENGTH_OF_LONG {
+            match s.get(end) {
+                Some(b) if b.is_ascii_digit() => {}
+                Some(b'.') => double = true,
+                Some(b'e' | b'E') => {
+                    let mut e = end + 1;
+                    if matches!(s.get(e), Some(b'-' | b'+')) {
+                        e += 1;
+                    }
+                    double = s.get(e).is_some_and(u8::is_ascii_digit);
+                }
+                _ => {}
+            }
+            if double || !s.get(end).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+            digits += 1;
+            end += 1;
+        }
+        is_double = double || digits >= MAX_LENGTH_OF_LONG;
+    } else if body.first() == Some(&b'.') && body.get(1).is_some_and(u8::is_ascii_digit) {
+        is_double = true;
+        end = after_sign;
+    } else {
+        return None;
+    }
+    let mut value = 0.0;
+    if is_double {
+        let len = strtod_prefix(s);
+        value = parse_f64(&s[..len]);
+        end = len;
+    }
+    if !s[end..].iter().all(|&b| is_ws(b)) {
+        return None;
+    }
+    let overflow = if negative { -1 } else { 1 };
+    if is_double {
+        let long_overflow = digits >= MAX_LENGTH_OF_LONG;
+        return Some(Numeric::Double { value, overflow: if long_overflow { overflow } else { 0 } });
+    }
+    if digits == MAX_LENGTH_OF_LONG - 1 {
+        // PHP compares the last 19 bytes of the string with LONG_MIN_DIGITS.
+        let window = &s[s.len() - digits..]; // no-panic: s holds at least `digits` digits
+        let cmp = window.cmp(LONG_MIN_DIGITS);
+        if !(cmp.is_lt() || (cmp.is_eq() && negative)) {
+            let len = strtod_prefix(s);
+            return Some(Numeric::Double { value: parse_f64(&s[..len]), overflow });
+        }
+    }
+    let magnitude = s[after_sign..end].iter().fold(0u64, |acc, &b| acc.wrapping_mul(10).wrapping_add(u64::from(b - b'0')));
+    let long = if negative { magnitude.wrapping_neg() as i64 } else { magnitude as i64 };
+    Some(Numeric::Long(long))
+}
+
+/// The length of the longest prefix of `s` that C's `strtod` reads as a decimal number.
+fn strtod_prefix(s: &[u8]) -> usize {
+    let mut i = usize::from(matches!(s.first(), Some(b'-' | b'+')));
+    let int_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if s.get(i) == Some(&b'.') {
+        frac_digits = s[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if int_digits + frac_digits > 0 {
+            i += 1 + frac_digits;
+        }
+    }
+    if int_digits + frac_digits == 0 {
+        return 0;
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        let mut e = i + 1;
+        if matches!(s.get(e), Some(b'-' | b'+')) {
+            e += 1;
+        }
+        let exp_digits = s[e.min(s.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp_digits > 0 {
+            i = e + exp_digits;
+        }
+    }
+    i
+}
+
+/// Reads a `strtod_prefix` with correct rounding (as `zend_strtod` does).
+fn parse_f64(text: &[u8]) -> f64 {
+    let text = std::str::from_utf8(text).unwrap_or("0");
+    let unsigned = text.trim_start_matches(['+', '-']);
+    let negative = text.starts_with('-');
+    // Rust wants a digit on at least one side of the point, which strtod_prefix guarantees.
+    let magnitude: f64 = unsigned.parse().unwrap_or(0.0);
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(v: f64) -> String {
+        let mut s = String::new();
+        write_double(&mut s, v, Precision::Shortest, 'e');
+        s
+    }
+
+    fn echo(v: f64) -> String {
+        let mut s = String::new();
+        write_double(&mut s, v, Precision::Digits(14), 'E');
+        s
+    }
+
+    #[test]
+    fn floats_print_as_php_prints_them() {
+        let cases = [
+            (10.0, "10"), (15.9, "15.9"), (0.1 + 0.2, "0.30000000000000004"), (1e25, "1.0e+25"),
+            (1e-5, "1.0e-5"), (-0.0, "-0"), (0.0001, "0.0001"), (1e16, "10000000000000000"),
+            (1e17, "1.0e+17"), (5e-324, "5.0e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (0.5, "0.5"), (0.05, "0.05"), (-1.5e-7, "-1.5e-7"), (123.456, "123.456"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(json(v), want, "{v:e}");
+        }
+        assert_eq!(echo(0.1 + 0.2), "0.3");
+        assert_eq!(echo(1e25), "1.0E+25");
+        assert_eq!(echo(1e20), "1.0E+20");
+        assert_eq!(echo(-0.0), "-0");
+        assert_eq!(echo(1.5), "1.5");
+    }
+
+    #[test]
+    fn numeric_strings_as_php_8_reads_them() {
+        use Numeric::*;
+        let d = |value| Some(Double { value, overflow: 0 });
+        let cases = [
+            ("1", Some(Long(1))), (" 5", Some(Long(5))), ("5 ", Some(Long(5))), ("1.5", d(1.5)), ("1e1", d(10.0)),
+            (".5", d(0.5)), ("5.", d(5.0)), ("-1", Some(Long(-1))), ("+3", Some(Long(3))), ("abc", None),
+            ("1a", None), ("1e", None), ("", None), (" ", None), ("-", None), ("0x1A", None), ("007", Some(Long(7))),
+            ("9223372036854775807", Some(Long(i64::MAX))), ("-9223372036854775808", Some(Long(i64::MIN))),
+            ("9223372036854775808", Some(Double { value: 9223372036854775808.0, overflow: 1 })),
+            ("-99999999999999999999", Some(Double { value: -1e20, overflow: -1 })), ("1e400", d(f64::INFINITY)),
+        ];
+        for (s, want) in cases {
+            assert_eq!(numeric(s.as_bytes()), want, "{s:?}");
+        }
+    }
+}
