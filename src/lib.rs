@@ -23,3 +23,8 @@ mod secret;
 pub use error::{LoyaltyError, Result};
 pub use http::{Method, Request};
 pub use secret::Secret;
+
+/// The README's examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
