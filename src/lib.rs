@@ -6,6 +6,8 @@
 //!
 //! - [`php`]: PHP's `json_encode`/`json_decode`/`ksort`/`http_build_query`, byte for byte.
 //! - [`lootly`]: signed webhooks, their verification, the read API, validation and the widget.
+//! - [`woowup::connectors`]: the connectors log (a batch run's statistics) and account stats.
+//! - [`batch`]: the end-of-day batch connector: streaming CSV, rows → requests, statistics.
 //!
 //! ```
 //! use loyalty_connector::lootly::{sign, Credentials};
@@ -14,12 +16,22 @@
 //! assert!(signed.body.ends_with(&format!(r#","hmac":"{}"}}"#, signed.hmac.replace('/', "\\/"))));
 //! ```
 
+pub mod batch;
+pub mod decimal;
 pub mod error;
 pub mod http;
 pub mod lootly;
 pub mod php;
 mod secret;
 
+/// WoowUp. (Until `src/woowup/mod.rs` lands from the woowup branch, only the connectors API
+/// lives here; on merge this inline module becomes `pub mod woowup;` and `src/woowup/mod.rs`
+/// gains `pub mod connectors;`.)
+pub mod woowup {
+    pub mod connectors;
+}
+
+pub use decimal::Decimal;
 pub use error::{LoyaltyError, Result};
 pub use http::{Method, Request};
 pub use secret::Secret;

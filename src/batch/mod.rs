@@ -1,0 +1,3 @@
+//! The end-of-day batch connector (WoowUp's "process all the purchase orders together").
+
+pub mod csv;
