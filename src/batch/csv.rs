@@ -183,6 +183,11 @@ impl CsvParser {
         self.out.pop_front()
     }
 
+    /// The physical line being read (1-based).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
     /// Records read and not yet taken.
     pub fn pending(&self) -> usize {
         self.out.len()
