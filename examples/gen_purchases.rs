@@ -22,7 +22,7 @@ fn main() -> std::io::Result<()> {
         eprintln!("ROWS must be a number");
         std::process::exit(2)
     });
-    let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(2019_03_11);
+    let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(20_190_311);
     let mut out = BufWriter::new(std::fs::File::create(&path)?);
     let written = std::io::copy(&mut purchases_gen::PurchasesGen::new(rows, seed), &mut out)?;
     out.flush()?;
