@@ -1,6 +1,7 @@
 // Runs real php-cli as the oracle: one process answers a whole batch of questions, one per line.
 import { spawnSync } from 'node:child_process';
 import { PhpArray, PhpBytes } from '../php.mjs';
+import { mulberry32 } from '../faults.mjs';
 
 // Each input line is "op<TAB>base64(input)"; each output line is base64(result) or "!error".
 const DRIVER = String.raw`
@@ -40,9 +41,13 @@ while (($line = fgets(STDIN)) !== false) {
       $params['hmac'] = $hmac;
       out(json_encode($params));
       break;
-    case 'hmac': // [text, secret]
-      [$text, $secret] = json_decode($in, true);
-      out(base64_encode(hash_hmac('sha256', $text, $secret, true)));
+    case 'read-sign': // the read API: [key, customer_ids or null, secret]
+      [$key, $ids, $secret] = json_decode($in, true);
+      $signed = $ids === null ? ['key' => $key] : ['key' => $key, 'customer_ids' => $ids];
+      out(base64_encode(hash_hmac('sha256', json_encode($signed), $secret, true)));
+      break;
+    case 'email': // FILTER_VALIDATE_EMAIL
+      out(filter_var($in, FILTER_VALIDATE_EMAIL) === false ? 'invalid' : 'valid');
       break;
     default:
       echo "!unknown op\n";
@@ -92,16 +97,9 @@ export function phpSerialize(v) {
   return Buffer.concat(parts);
 }
 
-/** A small seeded random generator (mulberry32) so that a failing case can be replayed. */
+/** A seeded random source, so that a failing case can be replayed with the same seed. */
 export function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n) => Math.floor(next() * n);
   const pick = (list) => list[int(list.length)];
   return { next, int, pick };
