@@ -94,6 +94,7 @@ export function createEmulator(initialConfig) {
       response = program.handle(request);
       if (fault) response = { ...faultResponse(fault), verdict: response.verdict, detail: response.detail };
     }
+    // The handler's details sit among the fixed fields; no handler uses these field names.
     program.state().requests.push({
       seq: ++seq,
       at: new Date().toISOString(),
