@@ -18,6 +18,7 @@ const ok = (data, verdict = 'ok', detail) => respond(200, { status: true, data }
 const okMessage = (message, verdict = 'ok', detail) => respond(200, { status: true, message }, { verdict, detail });
 const refuse = (message, verdict, detail) => respond(200, { status: false, message }, { verdict, detail });
 const invalid = (message) => respond(400, { status: false, message }, { verdict: 'invalid', detail: { message } });
+const invalidAll = (problems) => respond(400, { status: false, message: problems.join('; ') }, { verdict: 'invalid', detail: { problems } });
 
 /** A parameter as text: null when missing, empty or not a scalar. */
 function text(params, name) {
@@ -221,6 +222,19 @@ export function createWoowUp() {
     return t;
   }
 
+  /** user_by_email / user_by_uid: one parameter, one lookup, the user document. */
+  function userLookup(param, find) {
+    return {
+      method: 'GET', from: 'query',
+      run(app, p) {
+        const missing = need(p, [param]);
+        if (missing) return missing;
+        const u = find(app, text(p, param));
+        return u ? ok({ user: userDoc(u) }, 'found') : refuse('User not found', 'user-not-found');
+      },
+    };
+  }
+
   const branchProblem = (app, branch) =>
     branch !== null && !app.branches.includes(branch) ? `Branch "${branch}" does not exist` : null;
 
@@ -228,25 +242,8 @@ export function createWoowUp() {
   // endpoints
 
   const ENDPOINTS = {
-    user_by_email: {
-      method: 'GET', from: 'query',
-      run(app, p) {
-        const missing = need(p, ['email']);
-        if (missing) return missing;
-        const u = byEmail(app, text(p, 'email'));
-        return u ? ok({ user: userDoc(u) }, 'found') : refuse('User not found', 'user-not-found');
-      },
-    },
-
-    user_by_uid: {
-      method: 'GET', from: 'query',
-      run(app, p) {
-        const missing = need(p, ['uid']);
-        if (missing) return missing;
-        const u = byUid(app, text(p, 'uid'));
-        return u ? ok({ user: userDoc(u) }, 'found') : refuse('User not found', 'user-not-found');
-      },
-    },
+    user_by_email: userLookup('email', byEmail),
+    user_by_uid: userLookup('uid', byUid),
 
     is_user: {
       method: 'GET', from: 'query',
@@ -365,7 +362,7 @@ export function createWoowUp() {
         if (bad) problems.push(bad);
         const factura = text(p, 'factura');
         if (factura !== null) problems.push(...facturaProblems(factura, app.branches));
-        if (problems.length) return respond(400, { status: false, message: problems.join('; ') }, { verdict: 'invalid', detail: { problems } });
+        if (problems.length) return invalidAll(problems);
 
         const nro = text(p, 'nrofactura');
         const u = byUid(app, text(p, 'uid'));
@@ -436,7 +433,7 @@ export function createWoowUp() {
       method: 'POST', from: 'json',
       run(app, tree) {
         const problems = categoryProblems(tree, 'body');
-        if (problems.length) return respond(400, { status: false, message: problems.join('; ') }, { verdict: 'invalid', detail: { problems } });
+        if (problems.length) return invalidAll(problems);
         state.category_trees.push({ app_id: app.app_id, tree: toPlain(tree), at: new Date().toISOString() });
         return respond(200, { status: true }, { verdict: 'categories-saved' });
       },
@@ -450,7 +447,7 @@ export function createWoowUp() {
         if (!(to instanceof PhpArray) || !to.isList() || !to.size) problems.push('to must be a non-empty list of addresses');
         else to.values.forEach((a, i) => { if (!isEmail(a)) problems.push(`to[${i}] is not a valid address`); });
         for (const f of ['subject', 'body']) if (text(mail, f) === null) problems.push(`${f} is required`);
-        if (problems.length) return respond(400, { status: false, message: problems.join('; ') }, { verdict: 'invalid', detail: { problems } });
+        if (problems.length) return invalidAll(problems);
         state.emails.push({ app_id: app.app_id, to: toPlain(to), subject: text(mail, 'subject'), body: text(mail, 'body'), at: new Date().toISOString() });
         return respond(200, { status: true }, { verdict: 'email-queued' });
       },
