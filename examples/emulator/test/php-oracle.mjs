@@ -46,6 +46,9 @@ while (($line = fgets(STDIN)) !== false) {
       $signed = $ids === null ? ['key' => $key] : ['key' => $key, 'customer_ids' => $ids];
       out(base64_encode(hash_hmac('sha256', json_encode($signed), $secret, true)));
       break;
+    case 'is_numeric':
+      out(is_numeric($in) ? 'yes' : 'no');
+      break;
     case 'email': // FILTER_VALIDATE_EMAIL
       out(filter_var($in, FILTER_VALIDATE_EMAIL) === false ? 'invalid' : 'valid');
       break;

@@ -111,6 +111,15 @@ test('ksort key order (PHP 8 comparison, stable, and PHP’s own sort algorithm)
   });
 });
 
+test('is_numeric (the validator\'s `numeric` rule) over odd strings', () => {
+  const r = rng(SEED + 5);
+  const g = generators(r);
+  const inputs = [...ODD_KEYS, '1', ' 1', '1 ', '\t1\n', '\v1', '1\f', '1\0', '- 1', '--1', '+.5', '1e5 ', '1e5x', '0x1A', '1_000', '１'];
+  for (let i = 0; i < 500; i++) inputs.push(r.int(2) ? g.randomString() : `${r.pick(['', ' ', '-', '+'])}${r.int(1000)}${r.pick(['', '.', '.5', 'e3', 'e', ' ', 'x'])}`);
+  const answers = askPhp(inputs.map((s) => ['is_numeric', s]));
+  inputs.forEach((s, i) => assert.equal(php.isNumeric(s) ? 'yes' : 'no', answers[i].bytes.toString(), JSON.stringify(s)));
+});
+
 test('parse_str: query strings and form bodies as PHP fills $_GET / $_POST', () => {
   const r = rng(SEED + 4);
   const names = ['a', 'b', 'key', 'hmac', 'a.b', 'a b', ' a', 'a[', 'a[b', 'a[]', 'a[b]', 'a[b][c]', 'a[][]', 'a[0]',
