@@ -80,6 +80,7 @@ fn found_customer_is_rewarded() {
         }
     );
     assert_eq!(flow.sale_points(), Some(Decimal::from_i64(5)));
+    assert_eq!(flow.customer().and_then(|u| u.userapp_id.as_deref()), Some("17"));
     assert_eq!(
         outcome.to_json(),
         r#"{"outcome":"rewarded","uid":"john+tag@doe.com","points":"1500","sale_points":"5","transaction_id":"2424","customer_initialized":false}"#
@@ -100,6 +101,7 @@ fn unknown_customer_is_initialised_by_name() {
         Some("uid=john%2Btag%40doe.com&email=john%2Btag%40doe.com&first_name=John&last_name=Doe")
     );
     assert!(sent[3].body.as_deref().unwrap().contains("&points=1505&"), "ceil(5 × 300.99) = 1505");
+    assert_eq!(flow.customer().and_then(|u| u.userapp_id.as_deref()), Some("34"));
     let Outcome::Rewarded { customer_initialized, points, .. } = outcome else { panic!("{outcome:?}") };
     assert!(customer_initialized);
     assert_eq!(points.to_string(), "1505");

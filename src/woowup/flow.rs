@@ -30,7 +30,7 @@ use super::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::invoice::InvoiceItem;
 use super::points::{points, PointsRule};
-use super::response::{read_registered_user, read_sale_points, read_transaction_id, read_user_lookup, Lookup};
+use super::response::{read_registered_user, read_sale_points, read_transaction_id, read_user_lookup, Lookup, User};
 use super::sales::{factura_field, AddSalePointsByUid};
 use super::users::InitializeUser;
 use super::validate;
@@ -225,6 +225,8 @@ pub struct RewardOrder {
     uid: Option<String>,
     customer_initialized: bool,
     sale_points: Option<Decimal>,
+    points: Option<Decimal>,
+    customer: Option<User>,
 }
 
 impl RewardOrder {
@@ -259,6 +261,8 @@ impl RewardOrder {
             uid: None,
             customer_initialized: false,
             sale_points: None,
+            points: None,
+            customer: None,
         };
         if flow.options.unknown_customer == UnknownCustomer::Initialize {
             flow.initialize_request()?;
@@ -277,6 +281,11 @@ impl RewardOrder {
     /// The sale points, once read (or given): cache them for the next orders.
     pub fn sale_points(&self) -> Option<Decimal> {
         self.sale_points
+    }
+
+    /// The customer as WoowUp described them (found or initialised), once known.
+    pub fn customer(&self) -> Option<&User> {
+        self.customer.as_ref()
     }
 
     fn initialize_user(&self) -> Result<InitializeUser> {
@@ -357,22 +366,21 @@ impl RewardOrder {
             return self.skip(SkipReason::ZeroSalePoints, None);
         }
         let uid = self.uid.clone().unwrap_or_default();
-        let request = points(self.order.total, sale_points, self.options.rule).and_then(|p| self.sale_request(&uid, p));
+        let request = points(self.order.total, sale_points, self.options.rule).and_then(|p| {
+            self.points = Some(p);
+            self.sale_request(&uid, p)
+        });
         self.send(Step::AddSalePoints, request)
     }
 
     fn rewarded(&mut self, transaction_id: Option<String>) -> Next {
-        let sale_points = self.sale_points.unwrap_or(Decimal::ZERO);
-        match points(self.order.total, sale_points, self.options.rule) {
-            Ok(points) => self.finish(Outcome::Rewarded {
-                uid: self.uid.clone().unwrap_or_default(),
-                points,
-                sale_points,
-                transaction_id,
-                customer_initialized: self.customer_initialized,
-            }),
-            Err(e) => self.fail(e),
-        }
+        self.finish(Outcome::Rewarded {
+            uid: self.uid.clone().unwrap_or_default(),
+            points: self.points.unwrap_or(Decimal::ZERO),
+            sale_points: self.sale_points.unwrap_or(Decimal::ZERO),
+            transaction_id,
+            customer_initialized: self.customer_initialized,
+        })
     }
 }
 
@@ -405,7 +413,9 @@ impl Flow for RewardOrder {
                         FindBy::Uid => self.order.customer.uid.clone(),
                         FindBy::Email => None,
                     };
-                    match usable(user.service_uid).or(fallback) {
+                    let uid = usable(user.service_uid.clone()).or(fallback);
+                    self.customer = Some(*user);
+                    match uid {
                         Some(uid) => self.after_customer(uid),
                         None => self.skip(SkipReason::CustomerWithoutUid, None),
                     }
@@ -423,7 +433,9 @@ impl Flow for RewardOrder {
                 Ok(user) => {
                     self.customer_initialized = true;
                     let sent = self.initialize_user().map(|u| u.uid).unwrap_or_default();
-                    self.after_customer(usable(user.service_uid).unwrap_or(sent))
+                    let uid = usable(user.service_uid.clone()).unwrap_or(sent);
+                    self.customer = Some(user);
+                    self.after_customer(uid)
                 }
             },
             Step::ReadSalePoints => match read_sale_points(status, body) {
