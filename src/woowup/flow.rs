@@ -490,6 +490,11 @@ impl CancelOrder {
     pub fn feed(&mut self, status: u16, body: &str) -> Next {
         Flow::feed(self, status, body)
     }
+
+    /// See [`Flow::step`].
+    pub fn step(&self) -> Option<Step> {
+        Flow::step(self)
+    }
 }
 
 impl Flow for CancelOrder {
