@@ -6,6 +6,7 @@
 //!
 //! - [`php`]: PHP's `json_encode`/`json_decode`/`ksort`/`http_build_query`, byte for byte.
 //! - [`lootly`]: signed webhooks, their verification, the read API, validation and the widget.
+//! - [`woowup`]: API v2 requests and answers, points rules, the order flows, the registration webhook.
 //! - [`woowup::connectors`]: the connectors log (a batch run's statistics) and account stats.
 //! - [`batch`]: the end-of-day batch connector: streaming CSV, rows → requests, statistics.
 //!
@@ -23,15 +24,8 @@ pub mod http;
 pub mod lootly;
 pub mod php;
 mod secret;
+pub mod woowup;
 
-/// WoowUp. (Until `src/woowup/mod.rs` lands from the woowup branch, only the connectors API
-/// lives here; on merge this inline module becomes `pub mod woowup;` and `src/woowup/mod.rs`
-/// gains `pub mod connectors;`.)
-pub mod woowup {
-    pub mod connectors;
-}
-
-pub use decimal::Decimal;
 pub use error::{LoyaltyError, Result};
 pub use http::{Method, Request};
 pub use secret::Secret;
