@@ -4,7 +4,10 @@
 //! - `GET https://connectors.woowup.com/v1/logs?entity&page&limit&from&to`: list them;
 //! - `GET https://api.woowup.com/apiv3/stats?from&to&branch`: the account's totals.
 //!
-//! All three authenticate with `Authorization: Bearer {API_KEY}`. Query strings are written by
+//! `/v1/log` and `/v1/logs` authenticate with `Authorization: Bearer {API_KEY}` (the page's
+//! header tables). The page gives no header for `apiv3/stats`; it lives on API v3, whose clients
+//! send `Authorization: Basic {API_KEY}` (the raw key), so that is the default there, and
+//! [`ConnectorsConfig::stats_auth`] switches it to `Bearer`. Query strings are written by
 //! `php::http_build_query`, bodies by `php::json_encode`.
 //!
 //! Readers are lenient in one documented way: a comma before a closing `}` or `]` (outside
@@ -26,6 +29,16 @@ pub const API_BASE_URL: &str = "https://api.woowup.com";
 
 const SERVICE: &str = "woowup-connectors";
 
+/// The authorization scheme of `GET apiv3/stats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatsAuth {
+    /// `Authorization: Basic {API_KEY}`, as API v3's clients send it (the raw key, not base64).
+    #[default]
+    Basic,
+    /// `Authorization: Bearer {API_KEY}`, as the connectors endpoints take it.
+    Bearer,
+}
+
 /// The account's API key and the two base URLs (configurable for the emulator and tests).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectorsConfig {
@@ -34,6 +47,8 @@ pub struct ConnectorsConfig {
     pub connectors_base_url: String,
     /// `https://api.woowup.com` by default.
     pub api_base_url: String,
+    /// How `apiv3/stats` is authorized (`Basic` by default).
+    pub stats_auth: StatsAuth,
 }
 
 impl ConnectorsConfig {
@@ -42,6 +57,7 @@ impl ConnectorsConfig {
             api_key: api_key.into(),
             connectors_base_url: CONNECTORS_BASE_URL.to_string(),
             api_base_url: API_BASE_URL.to_string(),
+            stats_auth: StatsAuth::default(),
         }
     }
 
@@ -54,12 +70,16 @@ impl ConnectorsConfig {
         url
     }
 
-    fn authorize(&self, request: Request) -> Result<Request> {
+    fn authorize(&self, request: Request, scheme: StatsAuth) -> Result<Request> {
         let key = self.api_key.expose();
         if key.is_empty() || key.bytes().any(|b| b.is_ascii_control() || b == b' ') {
             return Err(LoyaltyError::invalid("api_key", "the API key is empty or holds spaces or control characters"));
         }
-        Ok(request.header("Authorization", format!("Bearer {key}")).header("Accept", "application/json"))
+        let scheme = match scheme {
+            StatsAuth::Basic => "Basic",
+            StatsAuth::Bearer => "Bearer",
+        };
+        Ok(request.header("Authorization", format!("{scheme} {key}")).header("Accept", "application/json"))
     }
 }
 
@@ -68,7 +88,7 @@ impl ConnectorsConfig {
 pub fn log_request(config: &ConnectorsConfig, payload: &Value) -> Result<Request> {
     let body = json_encode(payload)?;
     let url = ConnectorsConfig::url(&config.connectors_base_url, "v1/log", "");
-    Ok(config.authorize(Request::new(Method::Post, url))?.header("Content-Type", "application/json").body(body))
+    Ok(config.authorize(Request::new(Method::Post, url), StatsAuth::Bearer)?.header("Content-Type", "application/json").body(body))
 }
 
 /// The filters of `GET /v1/logs`; `None` leaves a parameter out (the server defaults to page 0,
@@ -126,7 +146,7 @@ pub fn logs_request(config: &ConnectorsConfig, query: &LogsQuery) -> Result<Requ
         }
     }
     let url = ConnectorsConfig::url(&config.connectors_base_url, "v1/logs", &http_build_query(&Value::Array(q))?);
-    config.authorize(Request::new(Method::Get, url))
+    config.authorize(Request::new(Method::Get, url), StatsAuth::Bearer)
 }
 
 /// The filters of `GET apiv3/stats`. `from` and `to` filter by the customers' and purchases'
@@ -150,7 +170,7 @@ pub fn stats_request(config: &ConnectorsConfig, query: &StatsQuery) -> Result<Re
         }
     }
     let url = ConnectorsConfig::url(&config.api_base_url, "apiv3/stats", &http_build_query(&Value::Array(q))?);
-    config.authorize(Request::new(Method::Get, url))
+    config.authorize(Request::new(Method::Get, url), config.stats_auth)
 }
 
 /// One branch row of a log record, whichever key names it uses (`created` or `total_created`).
@@ -466,6 +486,10 @@ mod tests {
         let r = stats_request(&c, &s).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:8787/apiv3/stats?from=2019-03-01&branch=Shopping+Unicenter+%26+Co");
         assert_eq!(r.method, Method::Get);
+        assert_eq!(r.header_value("Authorization"), Some("Basic k3y"));
+        c.stats_auth = StatsAuth::Bearer;
+        assert_eq!(stats_request(&c, &s).unwrap().header_value("Authorization"), Some("Bearer k3y"));
+        assert_eq!(logs_request(&c, &LogsQuery::default()).unwrap().header_value("Authorization"), Some("Bearer k3y"));
         assert!(r.body.is_none());
         assert!(stats_request(&ConnectorsConfig::new(""), &StatsQuery::default()).is_err());
         assert!(stats_request(&ConnectorsConfig::new("a\r\nX: y"), &StatsQuery::default()).is_err());

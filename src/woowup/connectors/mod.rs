@@ -10,7 +10,7 @@ mod stats;
 
 pub use api::{
     log_request, logs_request, read_log_response, read_logs_response, read_stats_response, stats_request,
-    strip_trailing_commas, AccountStats, BranchCounts, ConnectorsConfig, EntityCounts, LogRecord, LogsQuery, StatsQuery,
+    strip_trailing_commas, AccountStats, BranchCounts, ConnectorsConfig, EntityCounts, LogRecord, LogsQuery, StatsAuth, StatsQuery,
     API_BASE_URL, CONNECTORS_BASE_URL,
 };
 pub use stats::{check_iso8601, iso8601_utc, Entity, Outcome, RowError, StatsCollector, Tally, DEFAULT_MAX_ERRORS};
