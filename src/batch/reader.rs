@@ -336,11 +336,15 @@ impl FileParser {
         self.unreadable_after_group = None;
         let Some(g) = self.group.take() else { return };
         let key = g.invoice.clone();
-        let span = if g.first_line == g.last_line { format!("line {}", g.first_line) } else { format!("lines {}–{}", g.first_line, g.last_line) };
+        let span = if g.first_line == g.last_line {
+            format!("line {} is", g.first_line)
+        } else {
+            format!("lines {}–{} are", g.first_line, g.last_line)
+        };
         if let Some(first) = g.reappeared {
             let reason = format!(
                 "invoice {key:?} already appeared on line {first}, before other invoices: a purchase's lines must be \
-                 consecutive; {span} are not merged with it and not sent"
+                 consecutive; {span} not merged with it and not sent"
             );
             self.invalid(g.first_line, Some(key), g.branch_hint, None, reason);
             return;
