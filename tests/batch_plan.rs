@@ -222,3 +222,21 @@ fn journal_lines_round_trip_and_a_cut_last_line_is_ignored() {
     let broken = format!("not json\n{journal}");
     assert_eq!(Resume::from_journal(&broken, &mut StatsCollector::new()).unwrap_err().field(), Some("journal[1]"));
 }
+
+#[test]
+fn direct_uid_sends_one_request_per_purchase() {
+    let client = Client::new("13", "k").unwrap();
+    let mut options = PlanOptions::new(Decimal::parse("5", "sale_points").unwrap());
+    options.direct_uid = true;
+    let planner = Planner::new(&client, options).unwrap();
+    let csv = "invoice_number,customer_uid,customer_email,total\nA-1,30111222,,10.50\nA-2,,ana@example.com,3\n";
+    let works: Vec<Work> = planner.jobs(csv.as_bytes(), "purchases-2019_03_11.csv", &Mapping::default(), CsvOptions::default()).unwrap().collect();
+    let mut sent = Vec::new();
+    for w in works {
+        let Work::Job(mut job) = w else { panic!() };
+        assert_eq!(drive(&mut job, &mut sent), Outcome::Created);
+    }
+    let steps: Vec<&str> = sent.iter().map(endpoint).collect();
+    assert_eq!(steps, ["add_sale_points_by_uid", "user_by_email", "add_sale_points_by_uid"], "only the purchase with a uid skips the lookup");
+    assert!(sent[0].body.as_deref().unwrap().contains("uid=30111222&points=50&nrofactura=A-1"), "{:?}", sent[0].body);
+}

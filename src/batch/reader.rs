@@ -222,7 +222,7 @@ impl FileParser {
             self.invalid(record.line, None, None, None, "not read: the file's header is unusable".into());
             return;
         }
-        let Some((header, width)) = &self.header else {
+        let Some((header, width)) = self.header.take() else {
             match Header::bind(self.entity, &record, &self.mapping) {
                 Ok(h) => self.header = Some((h, record.len())),
                 Err(reason) => {
@@ -233,7 +233,11 @@ impl FileParser {
             }
             return;
         };
-        let (header, width) = (header.clone(), *width);
+        self.row(&header, width, &record);
+        self.header = Some((header, width));
+    }
+
+    fn row(&mut self, header: &Header, width: usize, record: &Record) {
         let line = record.line;
         match self.entity {
             Entity::Customers => match header.customer(&record, width) {
