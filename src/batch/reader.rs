@@ -240,7 +240,7 @@ impl FileParser {
     fn row(&mut self, header: &Header, width: usize, record: &Record) {
         let line = record.line;
         match self.entity {
-            Entity::Customers => match header.customer(&record, width) {
+            Entity::Customers => match header.customer(record, width) {
                 Ok(c) => {
                     let key = c.key().to_string();
                     if let Some(first) = self.first_seen(&key, line) {
@@ -253,29 +253,29 @@ impl FileParser {
                     }
                 }
                 Err(e) => {
-                    let key = header.get(&record, "uid").or(header.get(&record, "email")).map(str::to_string);
-                    let branch = header.get(&record, "branch").map(str::to_string);
+                    let key = header.get(record, "uid").or(header.get(record, "email")).map(str::to_string);
+                    let branch = header.get(record, "branch").map(str::to_string);
                     self.invalid(line, key, branch, None, e.to_string());
                 }
             },
-            Entity::Products => match header.product(&record, width) {
+            Entity::Products => match header.product(record, width) {
                 Ok(p) => {
                     let r = self.row_ref(line, line, p.code.clone(), Tally::new(Entity::Products, None));
                     self.out.push_back(Parsed::Row(r, Row::Product(p)));
                 }
                 Err(e) => {
-                    let key = header.get(&record, "code").map(str::to_string);
+                    let key = header.get(record, "code").map(str::to_string);
                     self.invalid(line, key, None, None, e.to_string());
                 }
             },
-            Entity::Branches => match header.branch(&record, width) {
+            Entity::Branches => match header.branch(record, width) {
                 Ok(b) => {
                     let r = self.row_ref(line, line, b.name.clone(), Tally::new(Entity::Branches, Some(b.name.clone())));
                     self.out.push_back(Parsed::Row(r, Row::Branch(b)));
                 }
                 Err(e) => self.invalid(line, None, None, None, e.to_string()),
             },
-            Entity::Purchases => self.purchase_record(&header, width, &record),
+            Entity::Purchases => self.purchase_record(&header, width, record),
         }
     }
 
