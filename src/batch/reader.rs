@@ -275,7 +275,7 @@ impl FileParser {
                 }
                 Err(e) => self.invalid(line, None, None, None, e.to_string()),
             },
-            Entity::Purchases => self.purchase_record(&header, width, record),
+            Entity::Purchases => self.purchase_record(header, width, record),
         }
     }
 
