@@ -140,8 +140,10 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
         return Some(Numeric::Double { value, overflow: if long_overflow { overflow } else { 0 } });
     }
     if digits == MAX_LENGTH_OF_LONG - 1 {
-        // PHP compares the last 19 bytes of the string with LONG_MIN_DIGITS.
-        let window = &s[s.len() - digits..]; // no-panic: s holds at least `digits` digits
+        // PHP runs `strcmp(&ptr[-digits], long_min_digits)` with `ptr` at the end of the
+        // digits: the comparison takes in the trailing whitespace too, so that
+        // "9223372036854775808 " overflows like "9223372036854775808".
+        let window = &s[end - digits..]; // no-panic: the `digits` digits end at `end`
         let cmp = window.cmp(LONG_MIN_DIGITS);
         if !(cmp.is_lt() || (cmp.is_eq() && negative)) {
             let len = strtod_prefix(s);
@@ -240,6 +242,26 @@ mod tests {
             ("9223372036854775807", Some(Long(i64::MAX))), ("-9223372036854775808", Some(Long(i64::MIN))),
             ("9223372036854775808", Some(Double { value: 9223372036854775808.0, overflow: 1 })),
             ("-99999999999999999999", Some(Double { value: -1e20, overflow: -1 })), ("1e400", d(f64::INFINITY)),
+        ];
+        for (s, want) in cases {
+            assert_eq!(numeric(s.as_bytes()), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_long_overflow_check_includes_trailing_whitespace() {
+        use Numeric::*;
+        // PHP 8.2: `"9223372036854775808 " <=> "1"` is 1 and `"-9223372036854775808 "` sorts as a
+        // double: strcmp runs from the first counted digit to the end of the string.
+        let big = 9223372036854775808.0;
+        let cases = [
+            ("9223372036854775808 ", Some(Double { value: big, overflow: 1 })),
+            ("9223372036854775808\t\n", Some(Double { value: big, overflow: 1 })),
+            ("-9223372036854775808 ", Some(Double { value: -big, overflow: -1 })),
+            ("9223372036854775807 ", Some(Long(i64::MAX))),
+            (" 9223372036854775807 ", Some(Long(i64::MAX))),
+            ("09223372036854775807 ", Some(Long(i64::MAX))),
+            ("-9223372036854775807 ", Some(Long(-i64::MAX))),
         ];
         for (s, want) in cases {
             assert_eq!(numeric(s.as_bytes()), want, "{s:?}");
