@@ -92,12 +92,16 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
 
 /// Checks a received body the way Lootly's server does: `json_decode($body, true)`, remove
 /// `hmac` and `_url`, `ksort`, `json_encode`, HMAC, `hash_equals`. Constant time in the HMAC.
+///
+/// Like the server, a payload that `json_encode` refuses (an infinity: PHP decodes `1e400` as
+/// `INF`) is checked against the HMAC of the empty text, because PHP's `json_encode` then
+/// returns `false` and `hash_hmac` reads `false` as `""`.
 pub fn verify(body: &[u8], api_secret: &str) -> bool {
     let Ok(Value::Array(mut payload)) = json_decode_bytes(body, Mode::Assoc) else { return false };
     let Some(Value::Str(received)) = payload.remove(&Key::from("hmac")) else { return false };
     payload.remove(&Key::from("_url"));
     ksort(&mut payload);
-    let Ok(canonical) = json_encode(&Value::Array(payload)) else { return false };
+    let canonical = json_encode(&Value::Array(payload)).unwrap_or_default();
     constant_time_eq(hmac_base64(&canonical, api_secret).as_bytes(), received.as_bytes())
 }
 
@@ -129,6 +133,17 @@ mod tests {
         assert_eq!(sign(r#"{"_url":"x"}"#, &creds).unwrap_err().field(), Some("_url"));
         assert_eq!(sign(r#"{"key":"other"}"#, &creds).unwrap_err().field(), Some("key"));
         assert_eq!(sign("\"text\"", &creds).unwrap_err().code(), "invalid_field");
+    }
+
+    #[test]
+    fn a_payload_json_encode_refuses_is_checked_against_the_empty_text() {
+        // PHP 8.2, the server's code: json_encode(["a" => INF, …]) is false, hash_hmac('sha256',
+        // false, $secret) is the HMAC of "", so this body verifies.
+        let empty = hmac_base64("", "s");
+        assert!(verify(format!(r#"{{"a":1e400,"key":"k","hmac":"{empty}"}}"#).as_bytes(), "s"));
+        assert!(verify(format!(r#"{{"a":[-1e400],"hmac":"{empty}"}}"#).as_bytes(), "s"));
+        assert!(!verify(format!(r#"{{"a":1e400,"hmac":"{}"}}"#, hmac_base64(r#"{"a":1e400}"#, "s")).as_bytes(), "s"));
+        assert!(!verify(format!(r#"{{"a":1,"hmac":"{empty}"}}"#).as_bytes(), "s"));
     }
 
     #[test]
