@@ -54,6 +54,11 @@ fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
     if value == 0.0 {
         return ("0".to_string(), 1);
     }
+    if let Precision::Digits(n) = precision {
+        if let Some(kept) = small_integer_tie(value, n) {
+            return kept;
+        }
+    }
     // `{:.N e}` is correctly rounded, ties to even: zend_dtoa's mode 2. For mode 0 (shortest),
     // Rust's `{:e}` has the right length but, when two strings of that length read back as
     // `value` and lie equally close to it, takes the upper one where zend_dtoa takes the even
@@ -81,6 +86,22 @@ fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
         digits.pop();
     }
     (digits, exp + 1)
+}
+
+/// zend_dtoa's one departure from plain rounding in mode 2: its floating-point shortcut cannot
+/// settle an exact tie, and the "small integer" path it then takes (an integer below 10^15,
+/// with at most 14 digits asked for) rounds the tie to even without stripping the trailing
+/// zeros of the digits it keeps. PHP 8.2 prints 100000000000005.0 as `1.0000000000000E+14` at
+/// `precision = 14`. `None` when that path does not apply or gives the ordinary digits.
+fn small_integer_tie(value: f64, n: usize) -> Option<(String, i32)> {
+    if value.fract() != 0.0 || value >= 1e15 || n == 0 || n > 14 {
+        return None;
+    }
+    let all = (value as u64).to_string(); // an integer below 10^15: exact
+    let (kept, dropped) = all.split_at_checked(n)?;
+    let tie = dropped.strip_prefix('5').is_some_and(|rest| rest.bytes().all(|b| b == b'0'));
+    let even = kept.bytes().last().is_some_and(|d| (d - b'0') % 2 == 0);
+    (tie && even && kept.ends_with('0')).then(|| (kept.to_string(), all.len() as i32))
 }
 
 /// A number read from a string the way PHP 8 compares strings.
@@ -246,6 +267,13 @@ mod tests {
         assert_eq!(echo(1e20), "1.0E+20");
         assert_eq!(echo(-0.0), "-0");
         assert_eq!(echo(1.5), "1.5");
+        // PHP 8.2's http_build_query: an exact tie in a 15-digit integer keeps its zeros.
+        assert_eq!(echo(100000000000005.0), "1.0000000000000E+14");
+        assert_eq!(echo(844871253703905.0), "8.4487125370390E+14");
+        assert_eq!(echo(844871253703901.0), "8.448712537039E+14");
+        assert_eq!(echo(100000000000015.0), "1.0000000000002E+14");
+        assert_eq!(echo(999999999999995.0), "1.0E+15");
+        assert_eq!(echo(99999999999995.0), "99999999999995");
     }
 
     #[test]
