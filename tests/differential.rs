@@ -156,7 +156,7 @@ fn gen_value(rng: &mut Rng, depth: usize) -> Node {
     let roll = rng.below(100);
     if depth >= 5 || roll < 55 {
         return match rng.below(12) {
-            0 => Node::Lit(*rng.pick(&["null", "true", "false"])),
+            0 => Node::Lit(["null", "true", "false"][rng.below(3)]),
             1..=5 => Node::Num(gen_number(rng)),
             _ => Node::Str(gen_string(rng, 16)),
         };

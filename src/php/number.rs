@@ -261,8 +261,11 @@ mod tests {
         }
         assert_eq!(echo(0.1 + 0.2), "0.3");
         // Two shortest candidates equally close: PHP 8.2 (zend_dtoa mode 0) takes the even one.
-        assert_eq!(json(1744430424187758.25), "1744430424187758.2");
-        assert_eq!(json(-1744430424187758.25), "-1744430424187758.2");
+        // The value is exactly 1744430424187758.25 (the spacing there is 0.25).
+        let tie = f64::from_bits(0x4318_ca33_6f13_8db9);
+        assert_eq!(tie, 1_744_430_424_187_758.0 + 0.25);
+        assert_eq!(json(tie), "1744430424187758.2");
+        assert_eq!(json(-tie), "-1744430424187758.2");
         assert_eq!(echo(1e25), "1.0E+25");
         assert_eq!(echo(1e20), "1.0E+20");
         assert_eq!(echo(-0.0), "-0");
