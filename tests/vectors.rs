@@ -196,3 +196,23 @@ fn lootly_read_api_urls() {
     }
     report.finish("lootly_read_api.json");
 }
+
+#[test]
+fn numeric_reads_strings_as_php_8_does() {
+    let mut report = Report::default();
+    for v in load("numeric.json") {
+        let php = match (v["is_numeric"].as_bool(), v["type"].as_str(), v["value"].as_str()) {
+            (Some(false), _, _) => "not numeric".to_string(),
+            (Some(true), Some("int"), Some(i)) => format!("int {i}"),
+            (Some(true), Some("float"), Some(bits)) => format!("float bits {bits}"),
+            other => panic!("{}: unexpected fields {other:?}", text(&v, "name")),
+        };
+        let ours = match php::numeric(text(&v, "input").as_bytes()) {
+            None => "not numeric".to_string(),
+            Some(php::Numeric::Long(i)) => format!("int {i}"),
+            Some(php::Numeric::Double { value, .. }) => format!("float bits {:016x}", value.to_bits()),
+        };
+        report.check(text(&v, "name"), "is_numeric / $s * 1", &php, &ours);
+    }
+    report.finish("numeric.json");
+}

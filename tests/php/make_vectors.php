@@ -13,6 +13,8 @@
 //   lootly_verify.json    name, body, api_secret, valid
 //   lootly_widget.json    shop_domain, customer_id, api_secret, shop_id, customer_signature
 //   lootly_read_api.json  name, api_key, api_secret, customer_ids, hmac, query
+//   numeric.json          name, input, is_numeric, type ("int", "float" or null), value (the int in decimal, or
+//                         the float's IEEE-754 bits in hex): is_numeric($s) and $s * 1, what php::numeric reads
 
 require __DIR__ . '/lootly.php';
 
@@ -638,3 +640,37 @@ foreach ([
         'query' => http_build_query($signed_params + ['hmac' => $hmac])]);
 }
 write_vectors($out_dir, 'lootly_read_api.json', $read->list);
+
+// ---------------------------------------------------------------------------------------------
+// numeric.json: PHP 8's numeric strings (is_numeric, and the number $s * 1 reads from them)
+// ---------------------------------------------------------------------------------------------
+$num = new Vectors();
+$n = function (string $input) use ($num) {
+    $is = is_numeric($input);
+    $value = $is ? $input * 1 : null; // not + 0, which turns -0.0 into 0.0
+    $num->add('numeric ' . json_encode($input, JSON_THROW_ON_ERROR), ['input' => $input, 'is_numeric' => $is,
+        'type' => $is ? (is_int($value) ? 'int' : 'float') : null,
+        'value' => $is ? (is_int($value) ? (string) $value : bin2hex(pack('E', $value))) : null]);
+};
+$bodies = ['0', '00', '1', '01', '007', '1.', '1.5', '.5', '.', '-', '1e3', '1e', '1e+', '1E-3', '1.5e3', '1.e3', '.5e3', '1e+05',
+    '9223372036854775807', '9223372036854775808', '09223372036854775808', '99999999999999999999', '123456789012345678901.5',
+    '18446744073709551616', '1e400', '4.9e-324', '1e-400', '0x1A', '1_0', 'inf', 'nan', '١', '', '1 1', '1..5', '1e3.5', '12345678901234567890'];
+foreach (['', ' ', "	
+"] as $pre) {
+    foreach (['', '+', '-'] as $sign) {
+        foreach ($bodies as $body) {
+            foreach (['', ' ', "", 'x', ' x'] as $post) {
+                $input = $pre . $sign . $body . $post;
+                if (!in_array($input, array_column($num->list, 'input'), true)) {
+                    $n($input);
+                }
+            }
+        }
+    }
+}
+foreach ($numeric as $key) {
+    if (!in_array($key, array_column($num->list, 'input'), true)) {
+        $n($key);
+    }
+}
+write_vectors($out_dir, 'numeric.json', $num->list);
