@@ -415,8 +415,8 @@ fn scratch_file() -> PathBuf {
     std::env::temp_dir().join(format!("loyalty-differential-{}-{:?}.bin", std::process::id(), std::thread::current().id()))
 }
 
-/// Runs the oracle once over all cases; nine fields per case.
-fn run_php(cases: &[Ours]) -> Vec<[Field; 9]> {
+/// Runs the oracle once over all cases; ten fields per case.
+fn run_php(cases: &[Ours]) -> Vec<[Field; 10]> {
     let path = scratch_file();
     let mut batch = Vec::new();
     for case in cases {
@@ -443,7 +443,7 @@ fn run_php(cases: &[Ours]) -> Vec<[Field; 9]> {
     let _ = std::fs::remove_file(&path);
     assert!(output.status.success(), "oracle.php failed: {}", String::from_utf8_lossy(&output.stderr));
     let mut parser = FieldParser { bytes: &output.stdout, at: 0 };
-    let answers: Vec<[Field; 9]> = (0..cases.len()).map(|_| std::array::from_fn(|_| parser.field())).collect();
+    let answers: Vec<[Field; 10]> = (0..cases.len()).map(|_| std::array::from_fn(|_| parser.field())).collect();
     assert_eq!(parser.at, output.stdout.len(), "oracle.php printed more than expected");
     answers
 }
@@ -485,7 +485,7 @@ fn same(diffs: &mut Vec<String>, what: &str, php: &str, ours: &str) {
 }
 
 /// Every difference between our answers and PHP's for one case.
-fn differences(case: &Ours, php: &[Field; 9]) -> Vec<String> {
+fn differences(case: &Ours, php: &[Field; 10]) -> Vec<String> {
     let mut diffs = Vec::new();
     let show = |f: &Field| match f {
         Field::Text(s) => s.clone(),
@@ -504,6 +504,11 @@ fn differences(case: &Ours, php: &[Field; 9]) -> Vec<String> {
         _ => "<no value>".into(),
     };
     same(&mut diffs, "http_build_query(json_decode($t, true))", &show(&php[2]), &query);
+    let query = match php::json_decode(&case.text, Mode::Objects) {
+        Ok(v @ (Value::Array(_) | Value::Object(_))) => php::http_build_query(&v).unwrap_or_else(|e| format!("<{e}>")),
+        _ => "<no value>".into(),
+    };
+    same(&mut diffs, "http_build_query(json_decode($t))", &show(&php[9]), &query);
 
     let signable = matches!(php[3], Field::Flag(true));
     let guide_accepted = matches!(php[7], Field::Flag(true));

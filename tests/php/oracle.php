@@ -5,7 +5,7 @@
 // Usage: php tests/php/oracle.php BATCH API_KEY API_SECRET
 //
 // BATCH holds records "<length>\n<bytes>\n": for each case the payload text, then our signed
-// body for it (length -1 when our sign refused the payload). For each case this prints nine
+// body for it (length -1 when our sign refused the payload). For each case this prints ten
 // fields, each "S<length>:<bytes>\n" (a string), "N\n" (no value) or "F\n" (json_encode
 // returned false), "T\n" / "X\n" (true / false):
 //   1. json_encode(json_decode($t, true))       N when json_decode fails
@@ -15,6 +15,7 @@
 //   5-7. the guide's canonical, hmac and body  (N when 4 is X; F when json_encode fails)
 //   8. whether the server accepts the guide's body
 //   9. whether the server accepts our body      (N when we refused the payload)
+//  10. http_build_query(json_decode($t))        N when that is neither an array nor an object
 
 require __DIR__ . '/lootly.php';
 
@@ -93,6 +94,7 @@ while (($payload = next_record($in)) !== false) {
         $out .= "X\nN\nN\nN\nX\n";
     }
     $out .= $ours === null ? "N\n" : flag(lootly_server_accepts($ours, $api_secret));
+    $out .= field($objects_ok && (is_array($objects) || is_object($objects)) ? http_build_query($objects) : null);
     if (strlen($out) > (1 << 20)) {
         fwrite(STDOUT, $out);
         $out = '';
