@@ -330,7 +330,7 @@ fn amount(field: &str, value: &str) -> Result<(), Problem> {
     let ok = !int.is_empty()
         && digits(int, 15)
         && digits(frac, 6)
-        && (frac.is_empty() == !value.contains('.'));
+        && (frac.is_empty() != value.contains('.'));
     if ok {
         Ok(())
     } else {

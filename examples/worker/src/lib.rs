@@ -17,3 +17,29 @@ pub mod problem;
 pub mod retry;
 pub mod standard_webhooks;
 pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod consumer;
+#[cfg(target_arch = "wasm32")]
+mod inbound;
+#[cfg(target_arch = "wasm32")]
+mod ledger_object;
+#[cfg(target_arch = "wasm32")]
+mod runtime;
+
+#[cfg(target_arch = "wasm32")]
+mod entry {
+    use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+
+    #[event(fetch)]
+    async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+        crate::inbound::handle(req, env).await
+    }
+
+    #[event(queue)]
+    async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+        let messages: Vec<_> = batch.raw_iter().collect();
+        crate::consumer::handle_batch(messages, &env).await;
+        Ok(())
+    }
+}
