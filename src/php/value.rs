@@ -247,9 +247,13 @@ impl Value {
             Value::Object(o) => {
                 Value::Array(Array::from_pairs(o.entries.into_iter().map(|(k, v)| (k, v.into_php_view()))))
             }
-            Value::Array(a) => {
-                Value::Array(Array { entries: a.entries.into_iter().map(|(k, v)| (k, v.into_php_view())).collect() })
-            }
+            Value::Array(a) => Value::Array(Array::from_pairs(a.entries.into_iter().map(|(k, v)| {
+                let key = match k {
+                    Key::Str(s) => Key::from_php_string(s), // a hand-made Key::Str("12") is 12 in PHP
+                    int => int,
+                };
+                (key, v.into_php_view())
+            }))),
             other => other,
         }
     }
