@@ -175,7 +175,7 @@ pub struct CancellationEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "event", rename_all = "snake_case")]
 pub enum Event {
-    Order(OrderEvent),
+    Order(Box<OrderEvent>),
     Refund(RefundEvent),
     Cancellation(CancellationEvent),
 }
@@ -184,7 +184,7 @@ impl Event {
     /// Parses and checks the body posted to the endpoint of `kind`.
     pub fn parse(kind: Kind, body: &[u8]) -> Result<Event, Problem> {
         let event = match kind {
-            Kind::Order => Event::Order(from_json(body)?),
+            Kind::Order => Event::Order(Box::new(from_json(body)?)),
             Kind::Refund => Event::Refund(from_json(body)?),
             Kind::Cancellation => Event::Cancellation(from_json(body)?),
         };
