@@ -10,7 +10,7 @@ WRANGLER := $(WORKER_DIR)/node_modules/.bin/wrangler
 
 .PHONY: worker-build test-worker test-worker-unit test-worker-deploy test-worker-e2e
 
-# wrangler.toml's [build] runs this too; it does nothing when the build is up to date.
+# What wrangler.toml's `main` points at; `wrangler dev` and `wrangler deploy` need it built first.
 worker-build: $(WORKER_OUT)
 
 $(WORKER_OUT): $(WORKER_SOURCES)

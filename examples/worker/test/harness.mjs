@@ -166,13 +166,29 @@ export class Shop {
     };
   }
 
-  /** POSTs `event` (an object, or text sent as is) to `/v1/{endpoint}`; `{ status, body }`. */
+  /**
+   * POSTs `event` (an object, or text sent as is) to `/v1/{endpoint}`; `{ status, body }`. Like
+   * any Standard Webhooks sender it retries a 503 (a fresh signature each time); `retried` counts
+   * those. (Under load, `wrangler dev`'s proxy sometimes answers a POST with 503 "Your worker
+   * restarted mid-request": a retried post is safe, the Worker dedups it.)
+   */
   async post(endpoint, event, options = {}) {
     const body = typeof event === 'string' ? event : JSON.stringify(event);
-    const headers = { ...this.headers(body, options), ...(options.headers ?? {}) };
-    const r = await fetch(`${this.url}/v1/${endpoint}`, { method: 'POST', body, headers });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
+    for (let attempt = 1; ; attempt++) {
+      const headers = { ...this.headers(body, options), ...(options.headers ?? {}) };
+      const r = await fetch(`${this.url}/v1/${endpoint}`, { method: 'POST', body, headers });
+      const text = await r.text();
+      if (r.status === 503 && attempt < 5) {
+        this.retried = (this.retried ?? 0) + 1;
+        await sleep(200 * attempt);
+        continue;
+      }
+      try {
+        return { status: r.status, body: text ? JSON.parse(text) : null };
+      } catch {
+        throw new Error(`POST /v1/${endpoint} answered ${r.status} with ${text.slice(0, 500)}`);
+      }
+    }
   }
 
   async status(id, options = {}) {
