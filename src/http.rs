@@ -17,8 +17,9 @@ impl Method {
     }
 }
 
-/// A request ready to send, byte for byte.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request ready to send, byte for byte. `Debug` hides the values of credential headers
+/// (`Apikey`, `Authorization`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
     pub url: String,
@@ -26,6 +27,28 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body, when the request has one.
     pub body: Option<String>,
+}
+
+/// Header names whose values are credentials, never printed.
+const SECRET_HEADERS: [&str; 2] = ["apikey", "authorization"];
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let secret = SECRET_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s));
+                (n.as_str(), if secret { "[redacted]" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl Request {
@@ -46,5 +69,17 @@ impl Request {
     /// The value of a header, compared case-insensitively as HTTP does.
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_credential_headers() {
+        let r = Request::new(Method::Get, "https://x".into()).header("Apikey", "k3y").header("authorization", "Bearer t0k").header("Accept", "a");
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("k3y") && !shown.contains("t0k") && shown.contains("\"Accept\", \"a\""), "{shown}");
     }
 }

@@ -6,6 +6,7 @@
 //!
 //! - [`php`]: PHP's `json_encode`/`json_decode`/`ksort`/`http_build_query`, byte for byte.
 //! - [`lootly`]: signed webhooks, their verification, the read API, validation and the widget.
+//! - [`woowup`]: API v2 requests and answers, points rules, the order flows, the registration webhook.
 //!
 //! ```
 //! use loyalty_connector::lootly::{sign, Credentials};
@@ -19,6 +20,7 @@ pub mod http;
 pub mod lootly;
 pub mod php;
 mod secret;
+pub mod woowup;
 
 pub use error::{LoyaltyError, Result};
 pub use http::{Method, Request};

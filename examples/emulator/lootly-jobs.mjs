@@ -1,0 +1,326 @@
+// What Lootly's queue workers do with a webhook once its signature is accepted
+// (notes/lootly-server-behaviour.md §2). Every outcome is written to the state so that a test can
+// see what a 200 really led to: an order rewarded, dropped (with the validator's reasons), skipped
+// as a duplicate, or ignored.
+import { PhpArray, isNumeric, toNumber, phpToString } from './php.mjs';
+
+export const ORDER_TYPES = ['orders-completed', 'orders-paid', 'orders-fulfilled', 'orders-processing'];
+export const JOB_TYPES = [
+  ...ORDER_TYPES, 'orders-cancelled', 'refunds-create', 'customers-create', 'points-add', 'points-subtract',
+  'key-verify', 'app-installed',
+];
+
+export function emptyLootlyState() {
+  return { requests: [], customers: [], orders: [], dropped: [], ignored: [], shops: [] };
+}
+
+/**
+ * Runs one accepted webhook. Returns a short outcome ("rewarded", "duplicate", "dropped", …) that
+ * the request log shows next to the verdict.
+ */
+export function runJob(state, merchant, type, payload, at) {
+  const job = JOBS[type];
+  return job(state, merchant, type, payload, at);
+}
+
+const JOBS = {
+  'orders-completed': orderJob,
+  'orders-paid': orderJob,
+  'orders-fulfilled': orderJob,
+  'orders-processing': orderJob,
+  'orders-cancelled': cancelJob,
+  'refunds-create': refundJob,
+  'customers-create': customerJob,
+  'points-add': pointsJob,
+  'points-subtract': pointsJob,
+  'key-verify': () => 'verified',
+  'app-installed': installJob,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Laravel-style validation of PHP values
+
+const get = (a, key) => (a instanceof PhpArray ? a.get(key) : undefined);
+const phpTrim = (s) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
+
+/** Laravel's `required`: present and not null, not a blank string, not an empty array. */
+function filled(v) {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'string') return phpTrim(v) !== '';
+  if (v instanceof PhpArray) return v.size > 0;
+  return true;
+}
+
+/** Laravel skips non-implicit rules for a missing, null-less blank string value. */
+const skipsRules = (v) => v === undefined || (typeof v === 'string' && phpTrim(v) === '');
+
+/** Laravel's `max:N` without a `numeric` rule: string length in characters, array count. */
+function size(v) {
+  if (v instanceof PhpArray) return v.size;
+  const s = phpToString(v);
+  return s === null ? 0 : [...s].length;
+}
+
+/** Laravel's `boolean`: exactly true, false, 0, 1, "0", "1". */
+const isBooleanLike = (v) => v === true || v === false || v === 0n || v === 1n || v === '0' || v === '1';
+
+/**
+ * PHP's FILTER_VALIDATE_EMAIL (what Laravel's `email` rule used in 2019), for ASCII addresses:
+ * dot-separated atoms or quoted strings before the @, at most 64 characters there and 254 in all;
+ * after it a host name of two or more labels (letters, digits, inner hyphens, each under 64) whose
+ * last label starts with a letter, or an IPv4 literal in brackets. (IPv6 literals are refused here.)
+ */
+export function isEmail(v) {
+  if (typeof v !== 'string' || v.length > 320 || !/^[\x00-\x7f]*$/.test(v)) return false;
+  const at = v.lastIndexOf('@');
+  if (at < 1) return false;
+  const local = v.slice(0, at);
+  const domain = v.slice(at + 1);
+  const unquotedLength = (s) => s.replace(/"/g, '').length;
+  if (unquotedLength(local) > 64 || unquotedLength(v) > 254) return false;
+  const atom = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
+  const quoted = '"(?:[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x21\\x23-\\x5b\\x5d-\\x7f]|\\\\[\\x00-\\x7f])*"';
+  const word = `(?:${atom}|${quoted})`;
+  if (!new RegExp(`^${word}(?:\\.${word})*$`, 'i').test(local)) return false;
+  const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+  if (new RegExp(`^\\[${octet}(?:\\.${octet}){3}\\]$`).test(domain)) return true;
+  const label = '[a-z0-9]+(?:-+[a-z0-9]+)*';
+  const last = '(?:[a-z][a-z0-9]*|xn--[a-z0-9]+)(?:-+[a-z0-9]+)*';
+  return domain.split('.').every((l) => l.length < 64) && new RegExp(`^(?:(?:xn--)?${label}\\.)+${last}$`, 'i').test(domain);
+}
+
+/**
+ * Laravel's `date` rule (strtotime succeeds and date_parse gives a real calendar date), for the
+ * forms a shop sends: 2019-05-17, 2019-05-17 10:00:00, 2019-05-17T10:00:00+02:00, 2019/05/17, 05/17/2019.
+ */
+export function isDate(v) {
+  if (typeof v !== 'string') return false;
+  const s = phpTrim(v);
+  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  let y, mo, d;
+  if (m) [, y, mo, d] = m;
+  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [, mo, d, y] = m;
+  else return false;
+  [y, mo, d] = [Number(y), Number(mo), Number(d)];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return mo >= 1 && mo <= 12 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** The order validator. Returns Laravel-style messages; an empty list means valid. */
+export function validateOrder(order) {
+  const problems = [];
+  const id = get(order, 'id');
+  if (!filled(id)) problems.push('The id field is required.');
+  else if (size(id) > 191) problems.push('The id may not be greater than 191 characters.');
+  for (const field of ['total_price', 'total_tax', 'total_discounts', 'subtotal_price']) {
+    const v = get(order, field);
+    if (!filled(v)) problems.push(`The ${field} field is required.`);
+    else if (!isNumeric(v)) problems.push(`The ${field} must be a number.`);
+  }
+  const taxes = get(order, 'taxes_included');
+  if (!filled(taxes)) problems.push('The taxes_included field is required.');
+  else if (!isBooleanLike(taxes)) problems.push('The taxes_included field must be true or false.');
+
+  const customer = get(order, 'customer');
+  const cid = get(customer, 'id');
+  if (!filled(cid)) problems.push('The customer.id field is required.');
+  const email = get(customer, 'email');
+  if (!filled(email)) problems.push('The customer.email field is required.');
+  else if (!isEmail(email)) problems.push('The customer.email must be a valid email address.');
+  for (const field of ['first_name', 'last_name']) {
+    const v = get(customer, field);
+    if (!skipsRules(v) && v !== null && size(v) > 191) problems.push(`The customer.${field} may not be greater than 191 characters.`);
+  }
+  const birthday = get(customer, 'birthday');
+  if (!skipsRules(birthday) && !isDate(birthday)) problems.push('The customer.birthday is not a valid date.');
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers and the points ledger
+
+const sameText = (a, b) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+const text = (v) => (v === undefined ? null : phpToString(v));
+
+function findCustomerByEmail(state, merchant, email) {
+  return state.customers.find((c) => c.merchant === merchant.api_key && sameText(c.email, email));
+}
+
+export function findCustomerById(state, merchant, id) {
+  return state.customers.find((c) => c.merchant === merchant.api_key && c.id === id);
+}
+
+/** Upsert keyed by (merchant, email). */
+function upsertCustomer(state, merchant, data, at) {
+  const email = text(get(data, 'email'));
+  let c = findCustomerByEmail(state, merchant, email);
+  if (!c) {
+    c = { merchant: merchant.api_key, id: null, email, first_name: null, last_name: null, birthday: null,
+      zip: null, country: null, points: 0, ledger: [], created_at: at };
+    state.customers.push(c);
+  }
+  const id = text(get(data, 'id'));
+  if (id !== null && id !== '') c.id = id;
+  for (const field of ['first_name', 'last_name']) {
+    const v = get(data, field);
+    if (v !== undefined && v !== null) c[field] = text(v);
+  }
+  const birthday = get(data, 'birthday');
+  if (birthday !== undefined) c.birthday = birthday === '' ? '1970-01-01' : text(birthday);
+  const address = get(data, 'default_address');
+  if (address instanceof PhpArray) {
+    if (address.has('zip')) c.zip = text(address.get('zip'));
+    if (address.has('country')) c.country = text(address.get('country'));
+  }
+  c.updated_at = at;
+  return c;
+}
+
+function credit(customer, points, reason, at, orderId = null) {
+  customer.points += points;
+  customer.ledger.push({ points, reason, order_id: orderId, balance: customer.points, at });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+function drop(state, merchant, type, payload, reasons, at) {
+  const customer = get(payload, 'customer');
+  state.dropped.push({
+    merchant: merchant.api_key, type, id: text(get(payload, 'id')) ?? null,
+    email: customer instanceof PhpArray ? text(customer.get('email')) : null, reasons, at,
+  });
+  return 'dropped';
+}
+
+function ignore(state, merchant, type, reason, at, extra = {}) {
+  state.ignored.push({ merchant: merchant.api_key, type, reason, ...extra, at });
+  return 'ignored';
+}
+
+const taxesIncluded = (order) => [true, 1n, '1'].includes(get(order, 'taxes_included'));
+
+/** Points with Lootly's default settings: floor(subtotal − (taxes included ? tax : 0)) × rate. */
+export function orderPoints(order, rate) {
+  const subtotal = toNumber(get(order, 'subtotal_price'));
+  const tax = toNumber(get(order, 'total_tax'));
+  const points = Math.floor(Math.floor(subtotal - (taxesIncluded(order) ? tax : 0)) * rate);
+  return Math.max(0, points);
+}
+
+function orderJob(state, merchant, type, order, at) {
+  const word = type.slice('orders-'.length);
+  if (merchant.reward_status !== 'any' && merchant.reward_status !== word) {
+    return ignore(state, merchant, type, `the merchant rewards on "${merchant.reward_status}", not "${word}"`, at,
+      { id: text(get(order, 'id')) });
+  }
+  const problems = validateOrder(order);
+  if (problems.length) return drop(state, merchant, type, order, problems, at);
+
+  const id = text(get(order, 'id'));
+  const customerData = get(order, 'customer');
+  const email = text(customerData.get('email'));
+  const existing = state.orders.find((o) => o.merchant === merchant.api_key && o.id === id && sameText(o.email, email));
+  if (existing) {
+    existing.deliveries++;
+    existing.duplicates++;
+    existing.last_delivery_at = at;
+    return 'duplicate';
+  }
+  const customer = upsertCustomer(state, merchant, customerData, at);
+  const points = orderPoints(order, merchant.reward_rate);
+  const codes = get(order, 'discount_codes');
+  state.orders.push({
+    merchant: merchant.api_key, id, email, customer_id: customer.id, type,
+    total_price: toNumber(get(order, 'total_price')), subtotal_price: toNumber(get(order, 'subtotal_price')),
+    total_tax: toNumber(get(order, 'total_tax')), total_discounts: toNumber(get(order, 'total_discounts')),
+    taxes_included: taxesIncluded(order),
+    discount_codes: codes instanceof PhpArray
+      ? codes.values.filter((c) => c instanceof PhpArray && c.has('code')).map((c) => text(c.get('code')))
+      : [],
+    points, refunded_total: 0, refunded_points: 0, refunds: [], status: 'rewarded',
+    deliveries: 1, duplicates: 0, created_at: at, last_delivery_at: at,
+  });
+  if (points) credit(customer, points, type, at, id);
+  return 'rewarded';
+}
+
+function findOrder(state, merchant, id) {
+  for (let i = state.orders.length - 1; i >= 0; i--) {
+    const o = state.orders[i];
+    if (o.merchant === merchant.api_key && o.id === id) return o;
+  }
+  return undefined;
+}
+
+function cancelJob(state, merchant, type, payload, at) {
+  const id = text(get(payload, 'id'));
+  if (!['voided', 'any'].includes(merchant.subtract_status)) {
+    return ignore(state, merchant, type, `the merchant's subtract status is "${merchant.subtract_status}"`, at, { id });
+  }
+  const order = findOrder(state, merchant, id);
+  if (!order) return ignore(state, merchant, type, 'no such order', at, { id });
+  if (order.status === 'cancelled') return ignore(state, merchant, type, 'the order is already cancelled', at, { id });
+  const remaining = order.points - order.refunded_points;
+  order.status = 'cancelled';
+  order.cancelled_at = at;
+  const customer = findCustomerByEmail(state, merchant, order.email);
+  if (customer && remaining) credit(customer, -remaining, type, at, id);
+  return 'cancelled';
+}
+
+function refundJob(state, merchant, type, payload, at) {
+  const id = text(get(payload, 'id'));
+  const order = findOrder(state, merchant, id);
+  if (!order) return ignore(state, merchant, type, 'no such order', at, { id });
+  if (order.status === 'cancelled') return ignore(state, merchant, type, 'the order is cancelled', at, { id });
+  const transactions = get(payload, 'transactions');
+  let amount = 0;
+  if (transactions instanceof PhpArray) {
+    for (const t of transactions.values) {
+      const a = get(t, 'amount');
+      if (isNumeric(a)) amount += toNumber(a);
+    }
+  }
+  order.refunded_total += amount;
+  const share = order.total_price > 0 ? Math.floor((amount / order.total_price) * order.points) : 0;
+  const deducted = Math.min(share, order.points - order.refunded_points);
+  order.refunded_points += deducted;
+  order.refunds.push({ amount, points: deducted, at });
+  order.status = order.refunded_total >= order.total_price ? 'refunded' : 'partially-refunded';
+  const customer = findCustomerByEmail(state, merchant, order.email);
+  if (customer && deducted) credit(customer, -deducted, type, at, id);
+  return 'refunded';
+}
+
+function customerJob(state, merchant, type, payload, at) {
+  const email = get(payload, 'email');
+  const problems = [];
+  if (!filled(email)) problems.push('The email field is required.');
+  else if (!isEmail(email)) problems.push('The email must be a valid email address.');
+  const birthday = get(payload, 'birthday');
+  if (!skipsRules(birthday) && !isDate(birthday)) problems.push('The birthday is not a valid date.');
+  if (problems.length) return drop(state, merchant, type, payload, problems, at);
+  const known = findCustomerByEmail(state, merchant, text(email));
+  upsertCustomer(state, merchant, payload, at);
+  return known ? 'updated' : 'created';
+}
+
+function pointsJob(state, merchant, type, payload, at) {
+  const id = text(get(payload, 'customer_id'));
+  const value = get(payload, 'point_value');
+  const customer = id === null ? undefined : findCustomerById(state, merchant, id);
+  if (!customer) return ignore(state, merchant, type, 'unknown customer', at, { customer_id: id });
+  if (!isNumeric(value)) return ignore(state, merchant, type, 'point_value is not a number', at, { customer_id: id });
+  const points = Math.trunc(toNumber(value));
+  credit(customer, type === 'points-add' ? points : -points, type, at);
+  return type === 'points-add' ? 'added' : 'subtracted';
+}
+
+function installJob(state, merchant, type, payload, at) {
+  const shopUrl = text(get(payload, 'shop_url'));
+  const apiEndpoint = text(get(payload, 'api_endpoint'));
+  state.shops = state.shops.filter((s) => s.merchant !== merchant.api_key);
+  state.shops.push({ merchant: merchant.api_key, shop_url: shopUrl, api_endpoint: apiEndpoint, installed_at: at });
+  return 'installed';
+}
