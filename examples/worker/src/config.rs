@@ -2,10 +2,13 @@
 //! `.dev.vars` locally). Pure: the caller passes a lookup function.
 
 use crate::destination::Destination;
+use crate::event::OrderStatus;
 use crate::lootly_destination::LootlyDestination;
+use crate::woowup_destination::WoowUpDestination;
 use crate::retry::RetryPolicy;
 use crate::standard_webhooks::Verifier;
 use loyalty_connector::lootly::{Credentials, Endpoint};
+use loyalty_connector::woowup::{Client, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -58,7 +61,32 @@ impl Config {
                     let credentials = Credentials::new(required("LOOTLY_API_KEY")?, required("LOOTLY_API_SECRET")?);
                     Destination::Lootly(LootlyDestination { credentials, endpoint })
                 }
-                other => return Err(format!("DESTINATIONS: unknown destination {other:?} (known: lootly)")),
+                "woowup" => {
+                    let base = text("WOOWUP_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.into());
+                    let client = Client::new(&required("WOOWUP_APP_ID")?, required("WOOWUP_API_KEY")?)
+                        .and_then(|c| c.with_base_url(&base))
+                        .map_err(|e| format!("WOOWUP_APP_ID/WOOWUP_BASE_URL: {e}"))?;
+                    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
+                    let reward_status = OrderStatus::parse(&status)
+                        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
+                    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
+                        None | Some("email") => FindBy::Email,
+                        Some("uid") => FindBy::Uid,
+                        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
+                    };
+                    let unknown_customer = match text("WOOWUP_UNKNOWN_CUSTOMER").as_deref() {
+                        None | Some("skip") => UnknownCustomer::Skip,
+                        Some("initialize") => UnknownCustomer::Initialize,
+                        Some(other) => return Err(format!("WOOWUP_UNKNOWN_CUSTOMER: {other:?} is not skip or initialize")),
+                    };
+                    let rule = match text("WOOWUP_POINTS_RULE") {
+                        None => PointsRule::default(),
+                        Some(r) => r.parse().map_err(|e| format!("WOOWUP_POINTS_RULE: {e}"))?,
+                    };
+                    let options = RewardOptions { find_by, unknown_customer, rule, sale_points: None };
+                    Destination::WoowUp(WoowUpDestination { client, reward_status, options })
+                }
+                other => return Err(format!("DESTINATIONS: unknown destination {other:?} (known: lootly, woowup)")),
             });
         }
         if destinations.is_empty() {
@@ -99,7 +127,7 @@ mod tests {
     fn defaults_send_to_lootly_io() {
         let c = config(&[]).unwrap();
         assert_eq!(c.destinations.len(), 1);
-        let Destination::Lootly(l) = &c.destinations[0];
+        let Destination::Lootly(l) = &c.destinations[0] else { panic!() };
         assert_eq!(l.endpoint, Endpoint::default());
         assert_eq!(c.retry, RetryPolicy::default());
         assert_eq!((c.max_body_bytes, c.fetch_timeout_ms), (65_536, 30_000));
@@ -109,9 +137,31 @@ mod tests {
     #[test]
     fn vars_point_destinations_anywhere() {
         let c = config(&[("LOOTLY_BASE_URL", "http://127.0.0.1:8790"), ("LOOTLY_SLUG", "custom-api"), ("MAX_ATTEMPTS", "3")]).unwrap();
-        let Destination::Lootly(l) = &c.destinations[0];
+        let Destination::Lootly(l) = &c.destinations[0] else { panic!() };
         assert_eq!(l.endpoint.base_url(), "http://127.0.0.1:8790");
         assert_eq!(c.retry.max_attempts, 3);
+    }
+
+    #[test]
+    fn woowup_is_a_second_destination() {
+        let woowup = [("DESTINATIONS", "lootly, woowup"), ("WOOWUP_APP_ID", "14"), ("WOOWUP_API_KEY", "k")];
+        let c = config(&woowup).unwrap();
+        assert_eq!(c.destinations.iter().map(Destination::name).collect::<Vec<_>>(), ["lootly", "woowup"]);
+        let Destination::WoowUp(w) = &c.destinations[1] else { panic!() };
+        assert_eq!(w.client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!((w.reward_status, w.options.find_by, w.options.unknown_customer), (OrderStatus::Completed, FindBy::Email, UnknownCustomer::Skip));
+        let mut custom = woowup.to_vec();
+        custom.extend([("WOOWUP_BASE_URL", "http://127.0.0.1:8790/apiv2"), ("WOOWUP_REWARD_STATUS", "paid"),
+            ("WOOWUP_UNKNOWN_CUSTOMER", "initialize"), ("WOOWUP_POINTS_RULE", "unrounded")]);
+        let c = config(&custom).unwrap();
+        let Destination::WoowUp(w) = &c.destinations[1] else { panic!() };
+        assert_eq!(w.client.url("x"), "http://127.0.0.1:8790/apiv2/14/x");
+        assert_eq!((w.reward_status, w.options.unknown_customer, w.options.rule), (OrderStatus::Paid, UnknownCustomer::Initialize, PointsRule::Unrounded));
+        for (name, value) in [("WOOWUP_API_KEY", ""), ("WOOWUP_REWARD_STATUS", "shipped"), ("WOOWUP_FIND_BY", "phone"), ("WOOWUP_POINTS_RULE", "x")] {
+            let mut bad = woowup.to_vec();
+            bad.push((name, value));
+            assert!(config(&bad).unwrap_err().contains(name), "{name}");
+        }
     }
 
     #[test]

@@ -103,6 +103,7 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
     let (settlement, retry_after) = match outcome {
         Outcome::Delivered(detail) => (Settlement::Delivered { detail }, None),
         Outcome::Failed(reason) => (Settlement::Failed { reason }, None),
+        Outcome::Skipped(reason) => (Settlement::Skipped { reason }, None),
         Outcome::Retry { reason, .. } if config.retry.exhausted(attempt) => {
             (Settlement::Failed { reason: format!("gave up after {attempt} attempts; last: {reason}") }, None)
         }

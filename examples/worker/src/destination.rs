@@ -7,6 +7,7 @@
 use crate::event::Event;
 use crate::lootly_destination::LootlyDestination;
 use crate::problem::Problem;
+use crate::woowup_destination::WoowUpDestination;
 use crate::retry::{is_retryable_status, parse_retry_after};
 use loyalty_connector::Request;
 use std::future::Future;
@@ -18,6 +19,9 @@ pub enum Outcome {
     Delivered(String),
     /// Refused for good: sending it again cannot help.
     Failed(String),
+    /// Nothing to deliver, on purpose (e.g. WoowUp does not know the customer and is told not
+    /// to add them).
+    Skipped(String),
     /// Try again later, not sooner than `retry_after` seconds when the server said so.
     Retry { reason: String, retry_after: Option<u32> },
 }
@@ -59,7 +63,9 @@ where
             Step::Done(outcome) => return outcome,
             Step::Send(request) => request,
         };
-        let path = request.url.split('/').skip(3).collect::<Vec<_>>().join("/");
+        // The path only: a query may hold a customer's email.
+        let url = request.url.split('?').next().unwrap_or_default();
+        let path = url.split('/').skip(3).collect::<Vec<_>>().join("/");
         match send(request).await {
             Err(error) => return Outcome::Retry { reason: format!("network error on /{path}: {error}"), retry_after: None },
             Ok(answer) if is_retryable_status(answer.status) => {
@@ -76,6 +82,7 @@ where
 #[derive(Clone, Debug)]
 pub enum Destination {
     Lootly(LootlyDestination),
+    WoowUp(WoowUpDestination),
 }
 
 impl Destination {
@@ -83,6 +90,7 @@ impl Destination {
     pub fn name(&self) -> &'static str {
         match self {
             Destination::Lootly(_) => "lootly",
+            Destination::WoowUp(_) => "woowup",
         }
     }
 
@@ -92,6 +100,7 @@ impl Destination {
             // Lootly takes every status (the merchant picks which one it rewards), refunds and
             // cancellations.
             (Destination::Lootly(_), _) => None,
+            (Destination::WoowUp(w), event) => w.skip_reason(event),
         }
     }
 
@@ -99,16 +108,17 @@ impl Destination {
     /// refuse is answered 400 at once instead of failing later in the queue.
     pub fn check(&self, event: &Event) -> Result<(), Problem> {
         match self {
-            Destination::Lootly(l) => l.request(event).map(|_| ()).map_err(|e| {
-                Problem::new("rejected_by_destination", e.field().unwrap_or(""), format!("lootly: {e}"))
-            }),
+            Destination::Lootly(l) => l.request(event).map(|_| ()),
+            Destination::WoowUp(w) => w.first_request(event).map(|_| ()),
         }
+        .map_err(|e| Problem::new("rejected_by_destination", e.field().unwrap_or(""), format!("{}: {e}", self.name())))
     }
 
     /// The conversation that delivers `event`.
     pub fn start(&self, event: &Event) -> Box<dyn Conversation> {
         match self {
             Destination::Lootly(l) => Box::new(l.conversation(event)),
+            Destination::WoowUp(w) => Box::new(w.conversation(event)),
         }
     }
 }

@@ -93,6 +93,8 @@ pub struct Planned {
 pub enum Settlement {
     Delivered { detail: String },
     Failed { reason: String },
+    /// Nothing was to be sent after all (the destination decided so on its answers).
+    Skipped { reason: String },
     Retry { reason: String },
 }
 
@@ -353,12 +355,16 @@ impl Ledger {
                 d.state = State::Failed;
                 d.reason = Some(reason);
             }
+            Settlement::Skipped { reason } if current => {
+                d.state = State::Skipped;
+                d.reason = Some(reason);
+            }
             Settlement::Retry { reason } if current => {
                 d.state = State::Pending;
                 d.reason = Some(reason);
             }
             // A stale attempt's failure: a newer attempt is under way and will report.
-            Settlement::Failed { .. } | Settlement::Retry { .. } => return (Reply::Settled { state: d.state }, false),
+            Settlement::Failed { .. } | Settlement::Skipped { .. } | Settlement::Retry { .. } => return (Reply::Settled { state: d.state }, false),
         }
         d.lease = None;
         d.updated_at_ms = now_ms;

@@ -1,10 +1,10 @@
-//! A Cloudflare Worker that receives a shop's order events and forwards them to Lootly (and
-//! any other enabled destination) durably: signed inbound requests, a Queue between receiving
+//! A Cloudflare Worker that receives a shop's order events and forwards them to Lootly and
+//! WoowUp durably: signed inbound requests, a Queue between receiving
 //! and sending, retries with backoff, and a per-order Durable Object ledger so that each
 //! (event, destination) is delivered once. See README.md for the event schema and the design.
 //!
 //! Pure modules (host-tested with `cargo test`): [`standard_webhooks`], [`event`], [`ledger`],
-//! [`destination`], [`lootly_destination`], [`retry`], [`config`], [`time`], [`problem`].
+//! [`destination`], [`lootly_destination`], [`woowup_destination`], [`retry`], [`config`], [`time`], [`problem`].
 //! The Workers glue exists only on wasm32: `inbound` (HTTP), `consumer` (Queue), `ledger_object`
 //! (Durable Object), `runtime` (env, fetch, clock).
 
@@ -17,6 +17,7 @@ pub mod problem;
 pub mod retry;
 pub mod standard_webhooks;
 pub mod time;
+pub mod woowup_destination;
 
 #[cfg(target_arch = "wasm32")]
 mod consumer;

@@ -46,7 +46,7 @@ export class Processes {
     child.name = name;
     child.output = '';
     const keep = (chunk) => {
-      child.output = (child.output + chunk).slice(-200_000);
+      child.output = (child.output + chunk).slice(-4_000_000);
       if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${chunk}`);
     };
     child.stdout.on('data', keep);
