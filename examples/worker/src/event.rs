@@ -462,6 +462,24 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_events_follow_the_schema() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/events");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        assert!(files.len() >= 6);
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let kind = [Kind::Order, Kind::Refund, Kind::Cancellation]
+                .into_iter()
+                .find(|k| name.contains(&format!("-{}-", k.as_str())))
+                .unwrap_or_else(|| panic!("{name}: NN-order|refund|cancellation-….json"));
+            let body = std::fs::read(&path).unwrap();
+            let event = Event::parse(kind, &body).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(event.kind(), kind);
+        }
+    }
+
+    #[test]
     fn a_complete_order_parses() {
         let Event::Order(o) = Event::parse(Kind::Order, ORDER.as_bytes()).unwrap() else { panic!() };
         assert_eq!(o.customer.first_name.as_deref(), Some("José"));
