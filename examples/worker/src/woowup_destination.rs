@@ -139,6 +139,11 @@ fn outcome(done: woowup::Outcome) -> Outcome {
                 (woowup::Step::CancelInvoice, LoyaltyError::Remote { .. }) if text.contains("already cancelled") => {
                     Outcome::Delivered(format!("already cancelled: {text}"))
                 }
+                // Another order of the same new customer added them first: the next attempt
+                // finds them.
+                (woowup::Step::InitializeUser, LoyaltyError::Remote { .. }) if text.contains("already exists") => {
+                    Outcome::Retry { reason: format!("the customer was added meanwhile: {text}"), retry_after: None }
+                }
                 _ => Outcome::Failed(format!("{} refused at {step:?}: {text}", "WoowUp")),
             }
         }
@@ -250,6 +255,12 @@ mod tests {
         assert!(matches!(run(&order("completed"), &answers).0, Outcome::Delivered(d) if d.starts_with("already recorded")));
         let refused = [(200, FOUND), (200, SALE_POINTS), (400, r#"{"status":false,"message":"branch Web does not exist"}"#)];
         assert!(matches!(run(&order("completed"), &refused).0, Outcome::Failed(r) if r.contains("does not exist")));
+    }
+
+    #[test]
+    fn a_customer_added_meanwhile_is_found_on_the_next_attempt() {
+        let answers = [(200, r#"{"status":false,"message":"User not found"}"#), (200, r#"{"status":false,"message":"User already exists"}"#)];
+        assert!(matches!(run(&order("completed"), &answers).0, Outcome::Retry { reason, .. } if reason.contains("added meanwhile")));
     }
 
     #[test]
