@@ -30,5 +30,5 @@ test-worker-deploy: worker-build
 	WRANGLER_SEND_METRICS=false $(WRANGLER) deploy --dry-run --outdir $(WORKER_DIR)/build/dry-run
 
 test-worker-e2e: worker-build
-	scripts/need php worker-node-deps
-	node --test --test-concurrency=1 $(WORKER_DIR)/test/
+	scripts/need php node worker-node-deps
+	node --test --test-concurrency=1 $(WORKER_DIR)/test/*.test.mjs
