@@ -8,8 +8,10 @@
 //! - refused (4xx, Lootly's 201) or out of attempts → recorded as failed, sent to the
 //!   dead-letter queue with the reason, ack.
 //!
-//! A message whose delivery is already final, or held by another message, is acked: the ledger,
-//! not the queue, decides what is sent.
+//! A message whose delivery is already final is acked; one whose delivery another message is
+//! sending, or a refund waiting for its order, is sent again with a delay as a new message (so
+//! that waiting uses none of the queue's retries) and acked. The ledger, not the queue, decides
+//! what is sent.
 
 use crate::config::Config;
 use crate::destination::{deliver, Outcome};
@@ -69,10 +71,15 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
     };
     let (attempt, event_json) = match runtime::ledger(env, key, &claim).await {
         Ok(Reply::Claimed { claim: Claim::Go { attempt, event } }) => (attempt, event),
-        Ok(Reply::Claimed { claim: Claim::Final { .. } | Claim::Unknown | Claim::Busy }) => return m.ack(),
-        Ok(Reply::Claimed { claim: Claim::Wait { .. } }) => {
-            // A new message, so that waiting does not use up the queue's retries.
-            let wait = (config.retry.base_seconds.saturating_mul(2)).clamp(1, 60);
+        Ok(Reply::Claimed { claim: Claim::Final { .. } | Claim::Unknown }) => return m.ack(),
+        Ok(Reply::Claimed { claim: claim @ (Claim::Wait { .. } | Claim::Busy { .. }) }) => {
+            // Look again later, as a new message so that waiting does not use up the queue's
+            // retries. A busy delivery is looked at again until it settles or its lease runs
+            // out (its holder crashed): then this message takes over.
+            let wait = match claim {
+                Claim::Busy { lease_left_ms } => (lease_left_ms.div_ceil(1000) as u32).clamp(1, 10),
+                _ => (config.retry.base_seconds.saturating_mul(2)).clamp(1, 60),
+            };
             let queue = env.queue(QUEUE_BINDING);
             let sent = match queue {
                 Ok(q) => q.send(MessageBuilder::new(delivery.to_json()).delay_seconds(wait).build()).await.is_ok(),

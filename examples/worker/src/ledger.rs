@@ -148,8 +148,9 @@ pub enum Claim {
     Go { attempt: u32, event: String },
     /// Nothing to send: already delivered, failed or skipped.
     Final { state: State },
-    /// Another message holds the lease; it will settle, or be redelivered if it crashed.
-    Busy,
+    /// Another message holds the lease for `lease_left_ms` more: look again later (it settles,
+    /// or its lease runs out and the next look takes over).
+    Busy { lease_left_ms: u64 },
     /// A refund or cancellation waits until the order itself reached this destination.
     Wait { reason: String },
     /// No such event or destination in this ledger.
@@ -319,8 +320,8 @@ impl Ledger {
             return (Reply::Claimed { claim: Claim::Final { state: d.state } }, false);
         }
         let held_by_other = |lease: &Lease| lease.message_id != message_id && lease.until_ms > now_ms;
-        if d.state == State::Sending && d.lease.as_ref().is_some_and(held_by_other) {
-            return (Reply::Claimed { claim: Claim::Busy }, false);
+        if let Some(lease) = d.lease.as_ref().filter(|l| d.state == State::Sending && held_by_other(l)) {
+            return (Reply::Claimed { claim: Claim::Busy { lease_left_ms: lease.until_ms - now_ms } }, false);
         }
         if waits_for_order {
             return (Reply::Claimed { claim: Claim::Wait { reason: "the order has not reached this destination yet".into() } }, false);
@@ -445,7 +446,7 @@ mod tests {
         accept(&mut l, "e1", Kind::Order, "h", false);
         assert!(matches!(claim(&mut l, "e1", "lootly", "m1", 10_000), Claim::Go { attempt: 1, .. }));
         // A copy of the message (the shop posted twice, or the queue redelivered) is turned away.
-        assert_eq!(claim(&mut l, "e1", "lootly", "m2", 10_001), Claim::Busy);
+        assert_eq!(claim(&mut l, "e1", "lootly", "m2", 10_001), Claim::Busy { lease_left_ms: LEASE - 1 });
         assert_eq!(settle(&mut l, "e1", "lootly", 1, delivered()), State::Delivered);
         assert_eq!(claim(&mut l, "e1", "lootly", "m2", 10_002), Claim::Final { state: State::Delivered });
         // Destinations are independent.
@@ -465,7 +466,7 @@ mod tests {
         assert!(matches!(claim(&mut l, "e1", "lootly", "m1", 21_000), Claim::Go { attempt: 3, .. }));
         assert!(l.events["e1"].destinations["lootly"].reason.as_deref().unwrap().contains("attempt 2 did not report"));
         // Another message takes over only once the lease ran out.
-        assert_eq!(claim(&mut l, "e1", "lootly", "m2", 21_000 + LEASE - 1), Claim::Busy);
+        assert_eq!(claim(&mut l, "e1", "lootly", "m2", 21_000 + LEASE - 1), Claim::Busy { lease_left_ms: 1 });
         assert!(matches!(claim(&mut l, "e1", "lootly", "m2", 21_000 + LEASE), Claim::Go { attempt: 4, .. }));
         // The stale attempt 3 reporting a retry changes nothing; its delivery would count.
         assert_eq!(settle(&mut l, "e1", "lootly", 3, retry()), State::Sending);

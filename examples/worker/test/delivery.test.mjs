@@ -38,13 +38,13 @@ function events(n) {
   return out;
 }
 
-test(`${EVENTS} events to Lootly, 30 % failures, 429s and slow answers: each delivered exactly once`, { timeout: 420_000 }, async (t) => {
+test(`${EVENTS} events to Lootly, 30 % failures, 429s and slow answers: each delivered exactly once`, { timeout: 600_000 }, async (t) => {
   await run(t, EVENTS, 'lootly');
 });
 
 // WoowUp's reward flow makes 3 to 4 requests per order, each failing 30 % of the time: fewer
 // events, more attempts allowed.
-test(`${BOTH_EVENTS} events to Lootly and WoowUp, 30 % failures, 429s and slow answers: each delivered exactly once`, { timeout: 420_000 }, async (t) => {
+test(`${BOTH_EVENTS} events to Lootly and WoowUp, 30 % failures, 429s and slow answers: each delivered exactly once`, { timeout: 600_000 }, async (t) => {
   await run(t, BOTH_EVENTS, 'lootly,woowup');
 });
 
@@ -74,7 +74,7 @@ async function run(t, count, destinations) {
   const again = await Promise.all(all.filter((_, i) => i % 10 === 0).map(post));
   const posted = Date.now();
 
-  const views = await waitUntilSettled(worker.shop, ids, { timeoutMs: 400_000 });
+  const views = await waitUntilSettled(worker.shop, ids, { timeoutMs: 300_000 });
   const settled = Date.now();
   await sleep(2000); // nothing may arrive after the ledger says it is done
   const state = await emulator.state();
