@@ -41,8 +41,10 @@ export class Processes {
     this.cleanups = [];
   }
 
+  /** Each child leads its own process group, so that stopping it stops what it started too
+   * (`php -S` forks workers; wrangler starts workerd). */
   spawn(name, command, args, options = {}) {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
     child.name = name;
     child.output = '';
     const keep = (chunk) => {
@@ -61,12 +63,20 @@ export class Processes {
 
   async stopAll() {
     for (const child of this.children.reverse()) {
+      const signal = (name) => {
+        try {
+          process.kill(-child.pid, name); // the child's process group
+        } catch {
+          // already gone
+        }
+      };
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
         const exited = once(child, 'exit');
+        signal('SIGTERM');
         const timedOut = sleep(5000).then(() => 'timeout');
-        if ((await Promise.race([exited, timedOut])) === 'timeout') child.kill('SIGKILL');
+        if ((await Promise.race([exited, timedOut])) === 'timeout') signal('SIGKILL');
       }
+      signal('SIGKILL'); // whatever the group leader left behind
     }
     this.children = [];
     for (const fn of this.cleanups.reverse()) fn();
