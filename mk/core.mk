@@ -1,8 +1,8 @@
 # The core crate: unit tests, PHP vectors, the differential run against php-cli, fuzzing.
 TEST_TARGETS += test-core
 
-.PHONY: test-core vectors
-test-core:
+.PHONY: test-core vectors vectors-check soak
+test-core: vectors-check
 	scripts/need php
 	cargo test --release --all-targets
 	cargo test --doc
@@ -11,3 +11,17 @@ test-core:
 vectors:
 	scripts/need php
 	php tests/php/make_vectors.php tests/vectors
+
+# The committed vectors are exactly what the committed script prints (nobody edited them by
+# hand); only the line naming the PHP version may differ.
+vectors-check:
+	scripts/need php
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  php tests/php/make_vectors.php "$$tmp" >/dev/null && \
+	  diff -r -q -I '"source": ' tests/vectors "$$tmp" && echo "vectors-check: tests/vectors matches make_vectors.php"
+
+# Longer differential and fuzzing runs than make test does (a few minutes).
+soak:
+	scripts/need php
+	DIFF_CASES=200000 DIFF_SEED=$${DIFF_SEED:-$$RANDOM} PROPTEST_CASES=20000 \
+	  cargo test --release --test differential --test fuzz -- --nocapture

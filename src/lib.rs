@@ -7,6 +7,8 @@
 //! - [`php`]: PHP's `json_encode`/`json_decode`/`ksort`/`http_build_query`, byte for byte.
 //! - [`lootly`]: signed webhooks, their verification, the read API, validation and the widget.
 //! - [`woowup`]: API v2 requests and answers, points rules, the order flows, the registration webhook.
+//! - [`woowup::connectors`]: the connectors log (a batch run's statistics) and account stats.
+//! - [`batch`]: the end-of-day batch connector: streaming CSV, rows → requests, statistics.
 //!
 //! ```
 //! use loyalty_connector::lootly::{sign, Credentials};
@@ -15,6 +17,8 @@
 //! assert!(signed.body.ends_with(&format!(r#","hmac":"{}"}}"#, signed.hmac.replace('/', "\\/"))));
 //! ```
 
+pub mod batch;
+pub mod decimal;
 pub mod error;
 pub mod http;
 pub mod lootly;

@@ -3,7 +3,7 @@
 
 use super::{Credentials, Params};
 use crate::error::{LoyaltyError, Result};
-use crate::php::{json_decode_bytes, json_encode, ksort, sorts_to_itself, write_string, Key, Mode, Value};
+use crate::php::{json_decode, json_decode_bytes, json_encode, ksort, write_string, Key, Mode, Value};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
@@ -21,7 +21,8 @@ pub struct Signed {
     /// Base64 of HMAC-SHA256(api_secret, canonical), 44 characters.
     pub hmac: String,
     /// The body to POST: the canonical text with `"hmac"` appended last, as the guide's PHP
-    /// client sends it.
+    /// client sends it (in the rare case where PHP's decode → `ksort` → encode never settles,
+    /// a text whose server view is `canonical`).
     pub body: String,
 }
 
@@ -70,16 +71,20 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
         Some(_) => return Err(LoyaltyError::invalid("key", "differs from the api key of the credentials")),
     }
     ksort(&mut payload);
-    // The server sorts again what it receives. PHP's key order is not transitive for some
-    // numeric-looking keys, so a second sort can move them: sign what the server will compute.
-    let (sent, canonical) = if sorts_to_itself(&payload) {
-        let canonical = json_encode(&Value::Array(payload))?;
-        (canonical.clone(), canonical)
-    } else {
-        let sent = json_encode(&Value::Array(payload.clone()))?;
-        ksort(&mut payload);
-        (sent, json_encode(&Value::Array(payload))?)
-    };
+    // The server decodes the body, sorts its top level again and re-encodes it: sign that.
+    // PHP's decode → ksort → encode is not always a fixed point (`-0.0` prints as `-0`, which
+    // decodes as the integer 0; numeric-looking keys need not sort transitively), so send the
+    // text once it has settled, which is at once for ordinary payloads. Whether or not it
+    // settles, the HMAC covers what the server computes from the exact text sent.
+    let mut sent = json_encode(&Value::Array(payload))?;
+    let mut canonical = server_view(&sent)?;
+    for _ in 0..SETTLE_ROUNDS {
+        if canonical == sent {
+            break;
+        }
+        sent = canonical;
+        canonical = server_view(&sent)?;
+    }
     let hmac = hmac_base64(&canonical, creds.api_secret.expose());
     // `sent` is a non-empty object (it holds `key`): append the member before its final `}`.
     let mut body = String::with_capacity(sent.len() + 56);
@@ -90,14 +95,31 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
     Ok(Signed { canonical, hmac, body })
 }
 
+/// How many times [`sign`] re-reads its own text to reach a fixed point of PHP's view.
+const SETTLE_ROUNDS: usize = 4;
+
+/// What the server signs for a body whose members (without `hmac`) are `text`:
+/// `json_encode(ksort(json_decode($text, true)))`.
+fn server_view(text: &str) -> Result<String> {
+    let Value::Array(mut payload) = json_decode(text, Mode::Assoc)? else {
+        return Err(LoyaltyError::invalid("params", "must be a JSON object"));
+    };
+    ksort(&mut payload);
+    json_encode(&Value::Array(payload))
+}
+
 /// Checks a received body the way Lootly's server does: `json_decode($body, true)`, remove
 /// `hmac` and `_url`, `ksort`, `json_encode`, HMAC, `hash_equals`. Constant time in the HMAC.
+///
+/// Like the server, a payload that `json_encode` refuses (an infinity: PHP decodes `1e400` as
+/// `INF`) is checked against the HMAC of the empty text, because PHP's `json_encode` then
+/// returns `false` and `hash_hmac` reads `false` as `""`.
 pub fn verify(body: &[u8], api_secret: &str) -> bool {
     let Ok(Value::Array(mut payload)) = json_decode_bytes(body, Mode::Assoc) else { return false };
     let Some(Value::Str(received)) = payload.remove(&Key::from("hmac")) else { return false };
     payload.remove(&Key::from("_url"));
     ksort(&mut payload);
-    let Ok(canonical) = json_encode(&Value::Array(payload)) else { return false };
+    let canonical = json_encode(&Value::Array(payload)).unwrap_or_default();
     constant_time_eq(hmac_base64(&canonical, api_secret).as_bytes(), received.as_bytes())
 }
 
@@ -123,12 +145,33 @@ mod tests {
     }
 
     #[test]
+    fn minus_zero_is_sent_as_the_server_reads_it() {
+        // PHP 8.2: json_encode(-0.0) is "-0", json_decode("-0") is int(0). The guide's own client
+        // sends "-0" and signs "-0", and the server, which signs "0", refuses it.
+        let signed = sign(r#"{"a":-0.0,"b":[1.5,-0.0]}"#, &Credentials::new("k", "s")).unwrap();
+        assert_eq!(signed.canonical, r#"{"a":0,"b":[1.5,0],"key":"k"}"#);
+        assert!(signed.body.starts_with(&signed.canonical[..signed.canonical.len() - 1]));
+        assert!(verify(signed.body.as_bytes(), "s"));
+    }
+
+    #[test]
     fn reserved_and_conflicting_keys_are_refused() {
         let creds = Credentials::new("k", "s");
         assert_eq!(sign(r#"{"hmac":"x"}"#, &creds).unwrap_err().code(), "reserved_field");
         assert_eq!(sign(r#"{"_url":"x"}"#, &creds).unwrap_err().field(), Some("_url"));
         assert_eq!(sign(r#"{"key":"other"}"#, &creds).unwrap_err().field(), Some("key"));
         assert_eq!(sign("\"text\"", &creds).unwrap_err().code(), "invalid_field");
+    }
+
+    #[test]
+    fn a_payload_json_encode_refuses_is_checked_against_the_empty_text() {
+        // PHP 8.2, the server's code: json_encode(["a" => INF, …]) is false, hash_hmac('sha256',
+        // false, $secret) is the HMAC of "", so this body verifies.
+        let empty = hmac_base64("", "s");
+        assert!(verify(format!(r#"{{"a":1e400,"key":"k","hmac":"{empty}"}}"#).as_bytes(), "s"));
+        assert!(verify(format!(r#"{{"a":[-1e400],"hmac":"{empty}"}}"#).as_bytes(), "s"));
+        assert!(!verify(format!(r#"{{"a":1e400,"hmac":"{}"}}"#, hmac_base64(r#"{"a":1e400}"#, "s")).as_bytes(), "s"));
+        assert!(!verify(format!(r#"{{"a":1,"hmac":"{empty}"}}"#).as_bytes(), "s"));
     }
 
     #[test]

@@ -54,10 +54,29 @@ fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
     if value == 0.0 {
         return ("0".to_string(), 1);
     }
-    // Rust's `{:e}` is the shortest round-trip form and `{:.N e}` is correctly rounded: the same
-    // digits as zend_dtoa's modes 0 and 2.
+    if let Precision::Digits(n) = precision {
+        if let Some(kept) = small_integer_tie(value, n) {
+            return kept;
+        }
+    }
+    // `{:.N e}` is correctly rounded, ties to even: zend_dtoa's mode 2. For mode 0 (shortest),
+    // Rust's `{:e}` has the right length but, when two strings of that length read back as
+    // `value` and lie equally close to it, takes the upper one where zend_dtoa takes the even
+    // one (1744430424187758.25 prints as …758.2 in PHP). So round `value` to that length and
+    // keep the result when it reads back (it may not only at a power of two, where the interval
+    // is lopsided: Rust's form stays). Checked against PHP 8.2 on 2 million random, boundary
+    // and tie doubles.
     let text = match precision {
-        Precision::Shortest => format!("{value:e}"),
+        Precision::Shortest => {
+            let shortest = format!("{value:e}");
+            let len = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+            let rounded = format!("{value:.*e}", len.saturating_sub(1));
+            if rounded.parse::<f64>() == Ok(value) {
+                rounded
+            } else {
+                shortest
+            }
+        }
         Precision::Digits(n) => format!("{value:.*e}", n.saturating_sub(1)),
     };
     let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
@@ -67,6 +86,22 @@ fn decimal_digits(value: f64, precision: Precision) -> (String, i32) {
         digits.pop();
     }
     (digits, exp + 1)
+}
+
+/// zend_dtoa's one departure from plain rounding in mode 2: its floating-point shortcut cannot
+/// settle an exact tie, and the "small integer" path it then takes (an integer below 10^15,
+/// with at most 14 digits asked for) rounds the tie to even without stripping the trailing
+/// zeros of the digits it keeps. PHP 8.2 prints 100000000000005.0 as `1.0000000000000E+14` at
+/// `precision = 14`. `None` when that path does not apply or gives the ordinary digits.
+fn small_integer_tie(value: f64, n: usize) -> Option<(String, i32)> {
+    if value.fract() != 0.0 || value >= 1e15 || n == 0 || n > 14 {
+        return None;
+    }
+    let all = (value as u64).to_string(); // an integer below 10^15: exact
+    let (kept, dropped) = all.split_at_checked(n)?;
+    let tie = dropped.strip_prefix('5').is_some_and(|rest| rest.bytes().all(|b| b == b'0'));
+    let even = kept.bytes().last().is_some_and(|d| (d - b'0') % 2 == 0);
+    (tie && even && kept.ends_with('0')).then(|| (kept.to_string(), all.len() as i32))
 }
 
 /// A number read from a string the way PHP 8 compares strings.
@@ -140,8 +175,10 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
         return Some(Numeric::Double { value, overflow: if long_overflow { overflow } else { 0 } });
     }
     if digits == MAX_LENGTH_OF_LONG - 1 {
-        // PHP compares the last 19 bytes of the string with LONG_MIN_DIGITS.
-        let window = &s[s.len() - digits..]; // no-panic: s holds at least `digits` digits
+        // PHP runs `strcmp(&ptr[-digits], long_min_digits)` with `ptr` at the end of the
+        // digits: the comparison takes in the trailing whitespace too, so that
+        // "9223372036854775808 " overflows like "9223372036854775808".
+        let window = &s[end - digits..]; // no-panic: the `digits` digits end at `end`
         let cmp = window.cmp(LONG_MIN_DIGITS);
         if !(cmp.is_lt() || (cmp.is_eq() && negative)) {
             let len = strtod_prefix(s);
@@ -223,10 +260,23 @@ mod tests {
             assert_eq!(json(v), want, "{v:e}");
         }
         assert_eq!(echo(0.1 + 0.2), "0.3");
+        // Two shortest candidates equally close: PHP 8.2 (zend_dtoa mode 0) takes the even one.
+        // The value is exactly 1744430424187758.25 (the spacing there is 0.25).
+        let tie = f64::from_bits(0x4318_ca33_6f13_8db9);
+        assert_eq!(tie, 1_744_430_424_187_758.0 + 0.25);
+        assert_eq!(json(tie), "1744430424187758.2");
+        assert_eq!(json(-tie), "-1744430424187758.2");
         assert_eq!(echo(1e25), "1.0E+25");
         assert_eq!(echo(1e20), "1.0E+20");
         assert_eq!(echo(-0.0), "-0");
         assert_eq!(echo(1.5), "1.5");
+        // PHP 8.2's http_build_query: an exact tie in a 15-digit integer keeps its zeros.
+        assert_eq!(echo(100000000000005.0), "1.0000000000000E+14");
+        assert_eq!(echo(844871253703905.0), "8.4487125370390E+14");
+        assert_eq!(echo(844871253703901.0), "8.448712537039E+14");
+        assert_eq!(echo(100000000000015.0), "1.0000000000002E+14");
+        assert_eq!(echo(999999999999995.0), "1.0E+15");
+        assert_eq!(echo(99999999999995.0), "99999999999995");
     }
 
     #[test]
@@ -240,6 +290,26 @@ mod tests {
             ("9223372036854775807", Some(Long(i64::MAX))), ("-9223372036854775808", Some(Long(i64::MIN))),
             ("9223372036854775808", Some(Double { value: 9223372036854775808.0, overflow: 1 })),
             ("-99999999999999999999", Some(Double { value: -1e20, overflow: -1 })), ("1e400", d(f64::INFINITY)),
+        ];
+        for (s, want) in cases {
+            assert_eq!(numeric(s.as_bytes()), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_long_overflow_check_includes_trailing_whitespace() {
+        use Numeric::*;
+        // PHP 8.2: `"9223372036854775808 " <=> "1"` is 1 and `"-9223372036854775808 "` sorts as a
+        // double: strcmp runs from the first counted digit to the end of the string.
+        let big = 9223372036854775808.0;
+        let cases = [
+            ("9223372036854775808 ", Some(Double { value: big, overflow: 1 })),
+            ("9223372036854775808\t\n", Some(Double { value: big, overflow: 1 })),
+            ("-9223372036854775808 ", Some(Double { value: -big, overflow: -1 })),
+            ("9223372036854775807 ", Some(Long(i64::MAX))),
+            (" 9223372036854775807 ", Some(Long(i64::MAX))),
+            ("09223372036854775807 ", Some(Long(i64::MAX))),
+            ("-9223372036854775807 ", Some(Long(-i64::MAX))),
         ];
         for (s, want) in cases {
             assert_eq!(numeric(s.as_bytes()), want, "{s:?}");

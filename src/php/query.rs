@@ -7,7 +7,8 @@ use crate::error::{LoyaltyError, Result};
 
 /// `http_build_query($data)` with the default separator `&` and RFC 1738 encoding. Nested
 /// arrays become `a%5Bb%5D=…`, `null` and empty arrays are left out, `true`/`false` are `1`/`0`,
-/// floats print with PHP's `precision = 14`. `data` must be an array or an object.
+/// floats print with PHP's `precision = 14` (infinities and NaN as `INF`, `-INF`, `NAN`, as PHP
+/// prints them). `data` must be an array or an object.
 pub fn http_build_query(data: &Value) -> Result<String> {
     let mut out = String::new();
     match data {
@@ -36,7 +37,8 @@ fn append_members(out: &mut String, data: &Value, prefix: Option<&str>) -> Resul
             }
             Value::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
             Value::Int(i) => i.to_string(),
-            Value::Float(f) if !f.is_finite() => return Err(LoyaltyError::NonFiniteNumber { field: key }),
+            Value::Float(f) if f.is_nan() => "NAN".to_string(),
+            Value::Float(f) if f.is_infinite() => (if *f > 0.0 { "INF" } else { "-INF" }).to_string(),
             Value::Float(f) => {
                 let mut s = String::new();
                 write_double(&mut s, *f, Precision::Digits(14), 'E');
@@ -109,5 +111,17 @@ mod tests {
             "a=0.3&b=1.0E%2B25&c=-0&d=1.5&e=1&f=0&h%5Bx%5D=1&h%5By%5D%5B0%5D=1&h%5By%5D%5B1%5D=2&i=a+b%7E%2A%2B%2F&j=1.0E%2B20&k=1.0E-5"
         );
         assert_eq!(rawurlencode("a b~+"), "a%20b~%2B");
+    }
+
+    #[test]
+    fn infinities_and_nan_print_as_php_prints_them() {
+        // PHP 8.2: http_build_query(["a"=>INF,"b"=>-INF,"c"=>NAN]) is "a=INF&b=-INF&c=NAN"; json_decode
+        // gives INF for 1e400, so this is reachable from any JSON text.
+        let data = Value::Array(Array::from_pairs([
+            ("a", Value::Float(f64::INFINITY)),
+            ("b", Value::Float(f64::NEG_INFINITY)),
+            ("c", Value::Float(f64::NAN)),
+        ]));
+        assert_eq!(http_build_query(&data).unwrap(), "a=INF&b=-INF&c=NAN");
     }
 }

@@ -29,6 +29,7 @@
 //! ```
 
 mod catalog;
+pub mod connectors;
 mod client;
 mod decimal;
 mod email;

@@ -130,10 +130,20 @@ enum Envelope {
 }
 
 fn envelope_of(status: u16, json: Value) -> Result<Envelope> {
+    let failed_http = !(200..300).contains(&status);
     let Value::Object(mut object) = json else {
+        if failed_http {
+            return Err(refused(status, Some(format!("HTTP {status} without a WoowUp answer"))));
+        }
         return Err(invalid(status, "expected an object {status, data|message}"));
     };
-    let flag = object.get("status").ok_or_else(|| invalid(status, "no status in the answer"))?;
+    let Some(flag) = object.get("status") else {
+        // A proxy's or a rate limiter's answer (`{"message": …}` with a 503 or a 429).
+        if failed_http {
+            return Err(refused(status, Some(message_of(&object).unwrap_or_else(|| format!("HTTP {status}")))));
+        }
+        return Err(invalid(status, "no status in the answer"));
+    };
     let ok = status_flag(flag).ok_or_else(|| invalid(status, "status is neither true nor false"))?;
     let message = message_of(&object);
     if ok {
