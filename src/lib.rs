@@ -19,6 +19,9 @@ pub mod http;
 pub mod lootly;
 pub mod php;
 mod secret;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod wasm;
 
 pub use error::{LoyaltyError, Result};
 pub use http::{Method, Request};
