@@ -6,7 +6,8 @@
 //! hand-written entry points (pkg-template/) re-export them as the `lootly` and `php`
 //! namespaces. A new area (WoowUp) adds `src/wasm/<area>.rs` and `pkg-template/<area>.js`.
 //!
-//! - [`error`]: `LoyaltyError` (a real JS `Error` subclass, defined in `loyalty_error.js`).
+//! - [`error`]: `LoyaltyError` (a real JS `Error` subclass, defined in `glue.js`,
+//!   the JavaScript half of the binding).
 //! - [`input`]: JS arguments → Rust (JSON text or objects, strings, option objects, numbers).
 //! - [`output`]: Rust → JS (requests ready for `fetch`, plain result objects).
 //!

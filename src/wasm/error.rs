@@ -1,10 +1,10 @@
-//! Failures as JavaScript sees them: an instance of `LoyaltyError` (src/wasm/loyalty_error.js),
+//! Failures as JavaScript sees them: an instance of `LoyaltyError` (src/wasm/glue.js),
 //! a real `Error` subclass carrying the core's stable `code` and the offending `field`.
 
 use crate::error::LoyaltyError;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/wasm/loyalty_error.js")]
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
     #[wasm_bindgen(js_name = LoyaltyError)]
     type JsLoyaltyError;

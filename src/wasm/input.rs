@@ -6,9 +6,17 @@
 //! object from Rust.
 
 use crate::error::{LoyaltyError, Result};
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, ArrayBuffer, Uint8Array, JSON};
 use serde::de::DeserializeOwned;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
+extern "C" {
+    /// `[keys joined by "\n", ...values]` of an object's own properties, in one call.
+    #[wasm_bindgen(catch)]
+    fn entries(object: &JsValue) -> std::result::Result<Array, JsValue>;
+}
 
 /// A payload as JSON text: a JS string is taken as the text itself, anything else is stringified.
 pub fn json_text(value: &JsValue, field: &str) -> Result<String> {
@@ -93,41 +101,46 @@ pub fn status(value: &JsValue) -> Result<u16> {
     }
 }
 
-/// The properties of an options object, read one by one with `Reflect.get` (never through
-/// serde, whose messages would quote a wrong-typed secret). Unknown names are refused, so that
-/// a typo such as `baseURL` cannot silently send a request to production.
-pub struct Fields<'a> {
-    object: &'a JsValue,
+/// The properties of an options object, read in one call to glue.js (never through serde,
+/// whose messages would quote a wrong-typed secret). Unknown names are refused, so that a typo
+/// such as `baseURL` cannot silently send a request to production.
+pub struct Fields {
+    keys: Vec<String>,
+    /// `[keys, ...values]`, as glue.js's `entries` returns them.
+    entries: Array,
 }
 
-impl<'a> Fields<'a> {
+impl Fields {
     /// Checks that `value` is a plain object whose own keys are all in `known`.
-    pub fn new(value: &'a JsValue, field: &str, known: &[&str]) -> Result<Self> {
+    pub fn new(value: &JsValue, field: &str, known: &[&str]) -> Result<Self> {
         if value.is_undefined() || value.is_null() {
             return Err(LoyaltyError::missing(field));
         }
         if !value.is_object() || Array::is_array(value) {
             return Err(LoyaltyError::invalid(field, format!("must be an object with {}", known.join(", "))));
         }
-        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
-                return Err(LoyaltyError::invalid(key, format!("is not one of {}", known.join(", "))));
-            }
+        let entries = entries(value).map_err(|_| LoyaltyError::invalid(field, "cannot be read (a getter or proxy threw)"))?;
+        let keys = entries.get(0).as_string().unwrap_or_default();
+        let keys: Vec<String> = if keys.is_empty() { Vec::new() } else { keys.split('\n').map(str::to_string).collect() };
+        if let Some(key) = keys.iter().find(|key| !known.contains(&key.as_str())) {
+            return Err(LoyaltyError::invalid(key.as_str(), format!("is not one of {}", known.join(", "))));
         }
-        Ok(Fields { object: value })
+        Ok(Fields { keys, entries })
     }
 
-    fn get(&self, name: &str) -> Result<JsValue> {
-        Reflect::get(self.object, &JsValue::from_str(name)).map_err(|_| LoyaltyError::invalid(name, "cannot be read"))
+    fn get(&self, name: &str) -> JsValue {
+        match self.keys.iter().position(|key| key == name) {
+            Some(i) => self.entries.get(i as u32 + 1),
+            None => JsValue::UNDEFINED,
+        }
     }
 
     pub fn required(&self, name: &str) -> Result<String> {
-        string(&self.get(name)?, name)
+        string(&self.get(name), name)
     }
 
     pub fn optional(&self, name: &str) -> Result<Option<String>> {
-        optional_string(&self.get(name)?, name)
+        optional_string(&self.get(name), name)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::error::JsResult;
 use super::input::{bytes, integer, json_text, optional_string, status, string, strings, typed, Fields};
-use super::output::{object, optional, request};
+use super::output::{object, optional, request, signed};
 use crate::error::{LoyaltyError, Result};
 use crate::lootly::{
     self, Credentials, Customer, Endpoint, Order, PointsChange, Refund, WebhookType, WidgetProps, DEFAULT_PROVIDER,
@@ -37,12 +37,7 @@ pub fn customer_signature(customer_id: JsValue, api_secret: JsValue) -> JsResult
 #[wasm_bindgen(js_name = lootlySign)]
 pub fn sign(params: JsValue, options: JsValue) -> JsResult<JsValue> {
     let (creds, _) = self::options(&options, COMMON)?;
-    let signed = lootly::sign(&json_text(&params, "params")?, &creds)?;
-    Ok(object(&[
-        ("canonical", signed.canonical.into()),
-        ("hmac", signed.hmac.into()),
-        ("body", signed.body.into()),
-    ]))
+    Ok(signed(lootly::sign(&json_text(&params, "params")?, &creds)?))
 }
 
 /// Whether a received body (string, Uint8Array or ArrayBuffer) carries a valid `hmac`.
