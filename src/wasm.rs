@@ -4,7 +4,10 @@
 //!
 //! Exports are flat and prefixed by area (`lootlySign`, `phpJsonEncode`); the npm package's
 //! hand-written entry points (pkg-template/) re-export them as the `lootly` and `php`
-//! namespaces. A new area (WoowUp) adds `src/wasm/<area>.rs` and `pkg-template/<area>.js`.
+//! namespaces. A new area (WoowUp) adds `src/wasm/<area>.rs` (exports named `woowup…`),
+//! `pkg-template/<area>.js` (the renaming re-exports), its namespace in `pkg-template/api.js`,
+//! in the `export const { … } = api()` line of each entry point and in `index.d.ts`, and its
+//! function names to the surface checks of tests/js/suite.mjs and tests/types/usage.ts.
 //!
 //! - [`error`]: `LoyaltyError` (a real JS `Error` subclass, defined in `glue.js`,
 //!   the JavaScript half of the binding).
