@@ -3,7 +3,10 @@
 
 use super::{Credentials, Params};
 use crate::error::{LoyaltyError, Result};
-use crate::php::{json_decode, json_decode_bytes, json_encode, ksort, sorts_to_itself, write_string, Array, Key, Mode, Value};
+use crate::php::{
+    json_decode, json_decode_bytes, json_encode, ksort, ksort_order, object_members, sorts_to_itself, write_string, Array,
+    Key, Mode, Value,
+};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
@@ -64,6 +67,9 @@ pub fn hmac_base64(text: &str, secret: &str) -> String {
 /// signed is exactly what the server recomputes. It must be a JSON object without `hmac` or
 /// `_url`; a `key` in it must equal the api key.
 pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
+    if let Some(signed) = params.json_text().and_then(|text| sign_text_directly(text, creds)) {
+        return Ok(signed);
+    }
     let Value::Array(mut payload) = params.into_php()?.into_php_view() else {
         return Err(LoyaltyError::invalid("params", "must be a JSON object"));
     };
@@ -101,6 +107,11 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
         }
         canonical
     };
+    Ok(finish(sent, canonical, creds))
+}
+
+/// The HMAC of `canonical`, and the body: `sent` with `"hmac"` appended last.
+fn finish(sent: String, canonical: String, creds: &Credentials) -> Signed {
     let hmac = hmac_base64(&canonical, creds.api_secret.expose());
     // `sent` is a non-empty object (it holds `key`): append the member before its final `}`.
     let mut body = String::with_capacity(sent.len() + 56);
@@ -108,7 +119,41 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
     body.push_str(",\"hmac\":");
     write_string(&mut body, &hmac);
     body.push('}');
-    Ok(Signed { canonical, hmac, body })
+    Signed { canonical, hmac, body }
+}
+
+/// [`sign`] for ordinary JSON text without building PHP values: the members' values are
+/// re-encoded straight from the text ([`object_members`]), the top-level keys sorted, and the
+/// result is the same as the full path's. `None` (take the full path) for anything unusual: a
+/// payload `object_members` leaves alone, a `key`, `hmac` or `_url` member (checked or refused
+/// there), keys a second `ksort` would move.
+fn sign_text_directly(text: &str, creds: &Credentials) -> Option<Signed> {
+    let mut members = object_members(text)?;
+    if members.members.iter().any(|(k, _)| matches!(k, Key::Str(s) if s == "key" || STRIPPED_BY_SERVER.contains(&s.as_str()))) {
+        return None;
+    }
+    let start = members.text.len();
+    write_string(&mut members.text, &creds.api_key);
+    members.members.push((Key::from("key"), start..members.text.len()));
+    let keys: Vec<&Key> = members.members.iter().map(|(k, _)| k).collect();
+    let order = ksort_order(&keys);
+    let sorted: Vec<&Key> = order.iter().map(|&i| keys[i]).collect(); // no-panic: a permutation
+    if ksort_order(&sorted).iter().enumerate().any(|(i, &j)| i != j) {
+        return None; // not a fixed point of PHP's ksort: the full path settles it
+    }
+    let mut sent = String::with_capacity(members.text.len() + 8 * order.len() + 32);
+    sent.push('{');
+    for (n, &i) in order.iter().enumerate() {
+        if n > 0 {
+            sent.push(',');
+        }
+        write_string(&mut sent, &keys[i].to_text());
+        sent.push(':');
+        sent.push_str(members.value(i));
+    }
+    sent.push('}');
+    let canonical = sent.clone();
+    Some(finish(sent, canonical, creds))
 }
 
 /// How many times [`sign`] re-reads its own text to reach a fixed point of PHP's view.
