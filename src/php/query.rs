@@ -19,69 +19,115 @@ pub fn http_build_query(data: &Value) -> Result<String> {
 }
 
 fn append_members(out: &mut String, data: &Value, prefix: Option<&str>) -> Result<()> {
-    let members: Vec<(String, &Value)> = match data {
-        Value::Array(a) => a.iter().map(|(k, v)| (k.to_text().into_owned(), v)).collect(),
-        Value::Object(o) => o.iter().map(|(k, v)| (k.to_string(), v)).collect(),
-        _ => return Ok(()),
-    };
-    for (key, value) in members {
-        let name = match prefix {
-            None => urlencode(&key),
-            Some(p) => format!("{p}%5B{}%5D", urlencode(&key)),
-        };
-        let scalar = match value {
-            Value::Null => continue,
-            Value::Array(_) | Value::Object(_) => {
-                append_members(out, value, Some(&name))?;
-                continue;
+    match data {
+        Value::Array(a) => {
+            for (k, v) in a.iter() {
+                append_member(out, &k.to_text(), v, prefix)?;
             }
-            Value::Bool(b) => (if *b { "1" } else { "0" }).to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Float(f) if f.is_nan() => "NAN".to_string(),
-            Value::Float(f) if f.is_infinite() => (if *f > 0.0 { "INF" } else { "-INF" }).to_string(),
-            Value::Float(f) => {
-                let mut s = String::new();
-                write_double(&mut s, *f, Precision::Digits(14), 'E');
-                urlencode(&s)
-            }
-            Value::Str(s) => urlencode(s),
-        };
-        if !out.is_empty() {
-            out.push('&');
         }
-        out.push_str(&name);
-        out.push('=');
-        out.push_str(&scalar);
+        Value::Object(o) => {
+            for (k, v) in o.iter() {
+                append_member(out, k, v, prefix)?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
 
+/// One `name=value` pair (or, for an array, its members under `name[…]`), written straight
+/// into `out`: no intermediate strings but the name of a nested array.
+fn append_member(out: &mut String, key: &str, value: &Value, prefix: Option<&str>) -> Result<()> {
+    match value {
+        Value::Null => return Ok(()),
+        Value::Array(_) | Value::Object(_) => {
+            let mut name = String::new();
+            write_name(&mut name, key, prefix);
+            return append_members(out, value, Some(&name));
+        }
+        _ => {}
+    }
+    if !out.is_empty() {
+        out.push('&');
+    }
+    write_name(out, key, prefix);
+    out.push('=');
+    match value {
+        Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_nan() => out.push_str("NAN"),
+        Value::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 { "INF" } else { "-INF" }),
+        Value::Float(f) => {
+            let mut s = String::new();
+            write_double(&mut s, *f, Precision::Digits(14), 'E');
+            encode_into(out, &s, true);
+        }
+        Value::Str(s) => encode_into(out, s, true),
+        Value::Null | Value::Array(_) | Value::Object(_) => {} // handled above
+    }
+    Ok(())
+}
+
+/// `key`, or `prefix[key]`, urlencoded (the brackets as `%5B`, `%5D`).
+fn write_name(out: &mut String, key: &str, prefix: Option<&str>) {
+    match prefix {
+        None => encode_into(out, key, true),
+        Some(p) => {
+            out.push_str(p);
+            out.push_str("%5B");
+            encode_into(out, key, true);
+            out.push_str("%5D");
+        }
+    }
+}
+
 /// PHP's `urlencode`: RFC 1738, space as `+`.
 pub fn urlencode(s: &str) -> String {
-    encode(s, true)
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s, true);
+    out
 }
 
 /// PHP's `rawurlencode`: RFC 3986, space as `%20`, `~` kept.
 pub fn rawurlencode(s: &str) -> String {
-    encode(s, false)
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s, false);
+    out
 }
 
-fn encode(s: &str, form: bool) -> String {
+/// The bytes `urlencode` keeps as they are (`A-Za-z0-9-_.`); `rawurlencode` keeps `~` too.
+const UNRESERVED: [bool; 256] = {
+    let mut keep = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        keep[b] = (b >= b'A' as usize && b <= b'Z' as usize)
+            || (b >= b'a' as usize && b <= b'z' as usize)
+            || (b >= b'0' as usize && b <= b'9' as usize)
+            || b == b'-' as usize
+            || b == b'_' as usize
+            || b == b'.' as usize;
+        b += 1;
+    }
+    keep
+};
+
+/// Appends `s` percent-encoded (every byte but the unreserved ones as `%XX`, a space as `+`
+/// in form encoding), built as bytes: the result is ASCII.
+fn encode_into(out: &mut String, s: &str, form: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
+    let mut buf: Vec<u8> = Vec::with_capacity(s.len() * 3); // the most `%XX` can take
     for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
-            b'~' if !form => out.push('~'),
-            b' ' if form => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
+        if UNRESERVED[usize::from(b)] || (b == b'~' && !form) {
+            buf.push(b);
+        } else if b == b' ' && form {
+            buf.push(b'+');
+        } else {
+            buf.push(b'%');
+            buf.push(HEX[usize::from(b >> 4)]);
+            buf.push(HEX[usize::from(b & 15)]);
         }
     }
-    out
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default()); // ASCII, always UTF-8
 }
 
 #[cfg(test)]
