@@ -24,6 +24,9 @@ pub mod http;
 pub mod lootly;
 pub mod php;
 mod secret;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod wasm;
 pub mod woowup;
 
 pub use error::{LoyaltyError, Result};

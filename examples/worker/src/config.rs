@@ -1,0 +1,178 @@
+//! The Worker's settings, read from its vars (wrangler.toml) and secrets (`wrangler secret put`,
+//! `.dev.vars` locally). Pure: the caller passes a lookup function.
+
+use crate::destination::Destination;
+use crate::event::OrderStatus;
+use crate::lootly_destination::LootlyDestination;
+use crate::woowup_destination::WoowUpDestination;
+use crate::retry::RetryPolicy;
+use crate::standard_webhooks::Verifier;
+use loyalty_connector::lootly::{Credentials, Endpoint};
+use loyalty_connector::woowup::{Client, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub verifier: Verifier,
+    /// The enabled destinations, in the order of `DESTINATIONS`.
+    pub destinations: Vec<Destination>,
+    pub retry: RetryPolicy,
+    /// The largest body accepted (413 above).
+    pub max_body_bytes: usize,
+    /// How long one request to a destination may take before it counts as a network error.
+    pub fetch_timeout_ms: u64,
+}
+
+impl Config {
+    /// How long a claimed delivery stays locked to its message: enough for the longest
+    /// conversation to time out on every request, with a margin.
+    pub fn lease_ms(&self) -> u64 {
+        self.fetch_timeout_ms.saturating_mul(16).saturating_add(30_000)
+    }
+
+    pub fn destination(&self, name: &str) -> Option<&Destination> {
+        self.destinations.iter().find(|d| d.name() == name)
+    }
+
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let text = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let required = |name: &str| text(name).ok_or_else(|| format!("{name} is not set (a secret: wrangler secret put {name})"));
+        let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, String> {
+            match text(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| format!("{name} must be a whole number from {min} to {max}, not {v:?}")),
+            }
+        };
+        let verifier = Verifier::from_secrets(&required("WEBHOOK_SECRETS")?).map_err(|e| format!("WEBHOOK_SECRETS: {e}"))?;
+        let mut destinations = Vec::new();
+        let list = text("DESTINATIONS").unwrap_or_else(|| "lootly".into());
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if destinations.iter().any(|d: &Destination| d.name() == name) {
+                continue;
+            }
+            destinations.push(match name {
+                "lootly" => {
+                    let base = text("LOOTLY_BASE_URL").unwrap_or_else(|| "https://lootly.io".into());
+                    let slug = text("LOOTLY_SLUG").unwrap_or_else(|| "common".into());
+                    let endpoint = Endpoint::new(&base, &slug).map_err(|e| format!("LOOTLY_BASE_URL/LOOTLY_SLUG: {e}"))?;
+                    let credentials = Credentials::new(required("LOOTLY_API_KEY")?, required("LOOTLY_API_SECRET")?);
+                    Destination::Lootly(LootlyDestination { credentials, endpoint })
+                }
+                "woowup" => {
+                    let base = text("WOOWUP_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.into());
+                    let client = Client::new(&required("WOOWUP_APP_ID")?, required("WOOWUP_API_KEY")?)
+                        .and_then(|c| c.with_base_url(&base))
+                        .map_err(|e| format!("WOOWUP_APP_ID/WOOWUP_BASE_URL: {e}"))?;
+                    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
+                    let reward_status = OrderStatus::parse(&status)
+                        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
+                    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
+                        None | Some("email") => FindBy::Email,
+                        Some("uid") => FindBy::Uid,
+                        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
+                    };
+                    let unknown_customer = match text("WOOWUP_UNKNOWN_CUSTOMER").as_deref() {
+                        None | Some("skip") => UnknownCustomer::Skip,
+                        Some("initialize") => UnknownCustomer::Initialize,
+                        Some(other) => return Err(format!("WOOWUP_UNKNOWN_CUSTOMER: {other:?} is not skip or initialize")),
+                    };
+                    let rule = match text("WOOWUP_POINTS_RULE") {
+                        None => PointsRule::default(),
+                        Some(r) => r.parse().map_err(|e| format!("WOOWUP_POINTS_RULE: {e}"))?,
+                    };
+                    let options = RewardOptions { find_by, unknown_customer, rule, sale_points: None };
+                    Destination::WoowUp(WoowUpDestination { client, reward_status, options })
+                }
+                other => return Err(format!("DESTINATIONS: unknown destination {other:?} (known: lootly, woowup)")),
+            });
+        }
+        if destinations.is_empty() {
+            return Err("DESTINATIONS names no destination".into());
+        }
+        let retry = RetryPolicy {
+            base_seconds: number("RETRY_BASE_SECONDS", 2, 0, 3600)? as u32,
+            max_seconds: number("RETRY_MAX_SECONDS", 600, 1, 43_200)? as u32,
+            max_attempts: number("MAX_ATTEMPTS", 10, 1, 100)? as u32,
+        };
+        Ok(Config {
+            verifier,
+            destinations,
+            retry,
+            max_body_bytes: number("MAX_BODY_BYTES", 64 * 1024, 1024, 1024 * 1024)? as usize,
+            fetch_timeout_ms: number("FETCH_TIMEOUT_SECONDS", 30, 1, 300)? * 1000,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let mut env: HashMap<&str, &str> = [
+            ("WEBHOOK_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            ("LOOTLY_API_KEY", "k"),
+            ("LOOTLY_API_SECRET", "s"),
+        ]
+        .into();
+        env.extend(pairs.iter().copied());
+        Config::from_env(|name| env.get(name).map(|v| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_send_to_lootly_io() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.destinations.len(), 1);
+        let Destination::Lootly(l) = &c.destinations[0] else { panic!() };
+        assert_eq!(l.endpoint, Endpoint::default());
+        assert_eq!(c.retry, RetryPolicy::default());
+        assert_eq!((c.max_body_bytes, c.fetch_timeout_ms), (65_536, 30_000));
+        assert!(c.lease_ms() > 16 * c.fetch_timeout_ms);
+    }
+
+    #[test]
+    fn vars_point_destinations_anywhere() {
+        let c = config(&[("LOOTLY_BASE_URL", "http://127.0.0.1:8790"), ("LOOTLY_SLUG", "custom-api"), ("MAX_ATTEMPTS", "3")]).unwrap();
+        let Destination::Lootly(l) = &c.destinations[0] else { panic!() };
+        assert_eq!(l.endpoint.base_url(), "http://127.0.0.1:8790");
+        assert_eq!(c.retry.max_attempts, 3);
+    }
+
+    #[test]
+    fn woowup_is_a_second_destination() {
+        let woowup = [("DESTINATIONS", "lootly, woowup"), ("WOOWUP_APP_ID", "14"), ("WOOWUP_API_KEY", "k")];
+        let c = config(&woowup).unwrap();
+        assert_eq!(c.destinations.iter().map(Destination::name).collect::<Vec<_>>(), ["lootly", "woowup"]);
+        let Destination::WoowUp(w) = &c.destinations[1] else { panic!() };
+        assert_eq!(w.client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!((w.reward_status, w.options.find_by, w.options.unknown_customer), (OrderStatus::Completed, FindBy::Email, UnknownCustomer::Skip));
+        let mut custom = woowup.to_vec();
+        custom.extend([("WOOWUP_BASE_URL", "http://127.0.0.1:8790/apiv2"), ("WOOWUP_REWARD_STATUS", "paid"),
+            ("WOOWUP_UNKNOWN_CUSTOMER", "initialize"), ("WOOWUP_POINTS_RULE", "unrounded")]);
+        let c = config(&custom).unwrap();
+        let Destination::WoowUp(w) = &c.destinations[1] else { panic!() };
+        assert_eq!(w.client.url("x"), "http://127.0.0.1:8790/apiv2/14/x");
+        assert_eq!((w.reward_status, w.options.unknown_customer, w.options.rule), (OrderStatus::Paid, UnknownCustomer::Initialize, PointsRule::Unrounded));
+        for (name, value) in [("WOOWUP_API_KEY", ""), ("WOOWUP_REWARD_STATUS", "shipped"), ("WOOWUP_FIND_BY", "phone"), ("WOOWUP_POINTS_RULE", "x")] {
+            let mut bad = woowup.to_vec();
+            bad.push((name, value));
+            assert!(config(&bad).unwrap_err().contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        assert!(config(&[("WEBHOOK_SECRETS", "")]).unwrap_err().contains("WEBHOOK_SECRETS"));
+        assert!(config(&[("LOOTLY_API_SECRET", " ")]).unwrap_err().contains("LOOTLY_API_SECRET"));
+        assert!(config(&[("DESTINATIONS", "lootly,shopify")]).unwrap_err().contains("shopify"));
+        assert!(config(&[("DESTINATIONS", ",")]).unwrap_err().contains("no destination"));
+        assert!(config(&[("MAX_ATTEMPTS", "0")]).unwrap_err().contains("MAX_ATTEMPTS"));
+        assert!(config(&[("LOOTLY_BASE_URL", "ftp://x")]).unwrap_err().contains("LOOTLY_BASE_URL"));
+        // A secret's value never appears in an error.
+        assert!(!config(&[("WEBHOOK_SECRETS", "whsec_!!secret!!")]).unwrap_err().contains("secret!!"));
+    }
+}

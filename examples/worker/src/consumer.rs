@@ -1,0 +1,168 @@
+//! The queue side: each message asks to deliver one event to one destination. The messages of a
+//! batch run concurrently; each one claims its delivery in the order's ledger, runs the
+//! destination's conversation, and settles the outcome:
+//!
+//! - delivered → ack;
+//! - retryable (network error, timeout, 429, 5xx) → `retry` with exponential backoff, never
+//!   sooner than `Retry-After`, until `MAX_ATTEMPTS`;
+//! - refused (4xx, Lootly's 201) or out of attempts → recorded as failed, sent to the
+//!   dead-letter queue with the reason, ack.
+//!
+//! A message whose delivery is already final is acked; one whose delivery another message is
+//! sending, or a refund waiting for its order, is sent again with a delay as a new message (so
+//! that waiting uses none of the queue's retries) and acked. The ledger, not the queue, decides
+//! what is sent.
+
+use crate::config::Config;
+use crate::destination::{deliver, Outcome};
+use crate::event::{ledger_key_of, Event};
+use crate::inbound::Delivery;
+use crate::ledger::{Call, Claim, Reply, Settlement, State};
+use crate::runtime::{self, DEAD_LETTER_BINDING, QUEUE_BINDING};
+use futures_util::future::join_all;
+use serde::Serialize;
+use worker::{Env, MessageBuilder, MessageExt, QueueRetryOptionsBuilder, RawMessage};
+
+/// What the dead-letter queue receives.
+#[derive(Serialize)]
+struct DeadLetter<'a> {
+    event: &'a str,
+    destination: &'a str,
+    attempts: u32,
+    reason: &'a str,
+    failed_at: String,
+}
+
+pub async fn handle_batch(messages: Vec<RawMessage>, env: &Env) {
+    let config = match runtime::config(env) {
+        Ok(c) => c,
+        Err(e) => {
+            worker::console_error!("configuration: {e}; the batch will be retried");
+            for m in &messages {
+                m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(60).build());
+            }
+            return;
+        }
+    };
+    join_all(messages.iter().map(|m| handle(m, env, &config))).await;
+}
+
+fn retry_in(m: &RawMessage, seconds: u32) {
+    m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build());
+}
+
+async fn handle(m: &RawMessage, env: &Env, config: &Config) {
+    let Some(delivery) = m.body().as_string().and_then(|text| serde_json::from_str::<Delivery>(&text).ok()) else {
+        worker::console_error!("message {}: not a delivery; dropped", m.id());
+        return m.ack();
+    };
+    let (id, name) = (delivery.event.as_str(), delivery.destination.as_str());
+    let Some(key) = ledger_key_of(id) else {
+        worker::console_error!("message {}: {id:?} is not an event id; dropped", m.id());
+        return m.ack();
+    };
+    let backoff = config.retry.delay_seconds(1, None, runtime::random()).max(1);
+    let claim = Call::Claim {
+        id: id.into(),
+        destination: name.into(),
+        message_id: m.id(),
+        now_ms: runtime::now_ms(),
+        lease_ms: config.lease_ms(),
+    };
+    let (attempt, event_json) = match runtime::ledger(env, key, &claim).await {
+        Ok(Reply::Claimed { claim: Claim::Go { attempt, event } }) => (attempt, event),
+        Ok(Reply::Claimed { claim: Claim::Final { .. } | Claim::Unknown }) => return m.ack(),
+        Ok(Reply::Claimed { claim: claim @ (Claim::Wait { .. } | Claim::Busy { .. }) }) => {
+            // Look again later, as a new message so that waiting does not use up the queue's
+            // retries. A busy delivery is looked at again until it settles or its lease runs
+            // out (its holder crashed): then this message takes over.
+            let wait = match claim {
+                Claim::Busy { lease_left_ms } => (lease_left_ms.div_ceil(1000) as u32).clamp(1, 10),
+                _ => (config.retry.base_seconds.saturating_mul(2)).clamp(1, 60),
+            };
+            let queue = env.queue(QUEUE_BINDING);
+            let sent = match queue {
+                Ok(q) => q.send(MessageBuilder::new(delivery.to_json()).delay_seconds(wait).build()).await.is_ok(),
+                Err(_) => false,
+            };
+            return if sent { m.ack() } else { retry_in(m, wait) };
+        }
+        Ok(other) => {
+            worker::console_error!("{id}/{name}: unexpected claim reply {other:?}");
+            return retry_in(m, backoff);
+        }
+        Err(e) => {
+            worker::console_error!("{id}/{name}: claim failed: {e}");
+            return retry_in(m, backoff);
+        }
+    };
+
+    let outcome = match (serde_json::from_str::<Event>(&event_json), config.destination(name)) {
+        (Err(e), _) => Outcome::Failed(format!("the stored event cannot be read: {e}")),
+        (_, None) => Outcome::Failed(format!("destination {name} is no longer enabled (DESTINATIONS)")),
+        (Ok(event), Some(destination)) => {
+            let mut conversation = destination.start(&event);
+            let timeout = config.fetch_timeout_ms;
+            let now_unix = (runtime::now_ms() / 1000) as i64;
+            deliver(conversation.as_mut(), |request| runtime::send(request, timeout), now_unix).await
+        }
+    };
+    let (settlement, retry_after) = match outcome {
+        Outcome::Delivered(detail) => (Settlement::Delivered { detail }, None),
+        Outcome::Failed(reason) => (Settlement::Failed { reason }, None),
+        Outcome::Skipped(reason) => (Settlement::Skipped { reason }, None),
+        Outcome::Retry { reason, .. } if config.retry.exhausted(attempt) => {
+            (Settlement::Failed { reason: format!("gave up after {attempt} attempts; last: {reason}") }, None)
+        }
+        Outcome::Retry { reason, retry_after } => (Settlement::Retry { reason }, Some(retry_after)),
+    };
+    let call = Call::Settle {
+        id: id.into(),
+        destination: name.into(),
+        attempt,
+        settlement: settlement.clone(),
+        now_ms: runtime::now_ms(),
+    };
+    // Settling matters most after a delivery: try a few times before leaving it to a redelivery.
+    let mut settled = Err(String::new());
+    for _ in 0..3 {
+        settled = runtime::ledger(env, key, &call).await;
+        if settled.is_ok() {
+            break;
+        }
+    }
+    let state = match settled {
+        Ok(Reply::Settled { state }) => state,
+        other => {
+            worker::console_error!("{id}/{name}: attempt {attempt} ended {settlement:?} but could not be recorded: {other:?}");
+            return retry_in(m, backoff);
+        }
+    };
+    match (settlement, state) {
+        (Settlement::Retry { reason }, State::Pending) => {
+            let delay = config.retry.delay_seconds(attempt, retry_after.flatten(), runtime::random());
+            worker::console_log!("{id}/{name}: attempt {attempt}: {reason}; retry in {delay} s");
+            retry_in(m, delay);
+        }
+        (Settlement::Failed { reason }, State::Failed) => {
+            worker::console_warn!("{id}/{name}: failed after {attempt} attempt(s): {reason}");
+            let letter = DeadLetter {
+                event: id,
+                destination: name,
+                attempts: attempt,
+                reason: &reason,
+                failed_at: crate::time::iso_utc(runtime::now_ms()),
+            };
+            let body = serde_json::to_string(&letter).unwrap_or_default();
+            let sent = match env.queue(DEAD_LETTER_BINDING) {
+                Ok(q) => q.send(body).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = sent {
+                worker::console_error!("{id}/{name}: dead-letter queue: {e} (the ledger records the failure)");
+            }
+            m.ack();
+        }
+        _ => m.ack(),
+    }
+}

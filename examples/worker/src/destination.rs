@@ -1,0 +1,220 @@
+//! A destination is a loyalty program the events go to. Each one turns an event into a
+//! sans-I/O conversation: it says which request to send next, reads each answer, and ends with
+//! an [`Outcome`]. [`deliver`] runs a conversation over any transport and applies the rules every
+//! destination shares: network errors, 429 and 5xx are retried (honouring `Retry-After`) before
+//! the destination ever reads the answer.
+
+use crate::event::Event;
+use crate::lootly_destination::LootlyDestination;
+use crate::problem::Problem;
+use crate::woowup_destination::WoowUpDestination;
+use crate::retry::{is_retryable_status, parse_retry_after};
+use loyalty_connector::Request;
+use std::future::Future;
+
+/// How one delivery attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The destination took the event; the text says what it answered.
+    Delivered(String),
+    /// Refused for good: sending it again cannot help.
+    Failed(String),
+    /// Nothing to deliver, on purpose (e.g. WoowUp does not know the customer and is told not
+    /// to add them).
+    Skipped(String),
+    /// Try again later, not sooner than `retry_after` seconds when the server said so.
+    Retry { reason: String, retry_after: Option<u32> },
+}
+
+/// What a conversation wants next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Send(Request),
+    Done(Outcome),
+}
+
+/// One event's exchange with one destination.
+pub trait Conversation {
+    fn next(&mut self) -> Step;
+    /// The answer to the request of the last `Send` (never a 429 or a 5xx: [`deliver`] retries those).
+    fn feed(&mut self, status: u16, body: &str);
+}
+
+/// An HTTP answer as the transport reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// The most requests one conversation may make (a guard against a conversation that never ends).
+const MAX_STEPS: usize = 16;
+
+/// Runs a conversation: `send` performs one request (an `Err` is a network error or timeout);
+/// `now_unix` reads `Retry-After` dates.
+pub async fn deliver<F, Fut>(conversation: &mut dyn Conversation, mut send: F, now_unix: i64) -> Outcome
+where
+    F: FnMut(Request) -> Fut,
+    Fut: Future<Output = Result<Answer, String>>,
+{
+    for _ in 0..MAX_STEPS {
+        let request = match conversation.next() {
+            Step::Done(outcome) => return outcome,
+            Step::Send(request) => request,
+        };
+        // The path only: a query may hold a customer's email.
+        let url = request.url.split('?').next().unwrap_or_default();
+        let path = url.split('/').skip(3).collect::<Vec<_>>().join("/");
+        match send(request).await {
+            Err(error) => return Outcome::Retry { reason: format!("network error on /{path}: {error}"), retry_after: None },
+            Ok(answer) if is_retryable_status(answer.status) => {
+                let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, now_unix));
+                return Outcome::Retry { reason: format!("HTTP {} on /{path}", answer.status), retry_after };
+            }
+            Ok(answer) => conversation.feed(answer.status, &answer.body),
+        }
+    }
+    Outcome::Failed(format!("the conversation did not end within {MAX_STEPS} requests"))
+}
+
+/// The destinations this Worker knows.
+#[derive(Clone, Debug)]
+pub enum Destination {
+    Lootly(LootlyDestination),
+    WoowUp(WoowUpDestination),
+}
+
+impl Destination {
+    /// The name used in the ledger, the queue messages and `GET /v1/events/{id}`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Destination::Lootly(_) => "lootly",
+            Destination::WoowUp(_) => "woowup",
+        }
+    }
+
+    /// Why this destination does not take this event, if it does not.
+    pub fn skip_reason(&self, event: &Event) -> Option<String> {
+        match (self, event) {
+            // Lootly takes every status (the merchant picks which one it rewards), refunds and
+            // cancellations.
+            (Destination::Lootly(_), _) => None,
+            (Destination::WoowUp(w), event) => w.skip_reason(event),
+        }
+    }
+
+    /// Builds the first request without sending it, so that an event the destination's rules
+    /// refuse is answered 400 at once instead of failing later in the queue.
+    pub fn check(&self, event: &Event) -> Result<(), Problem> {
+        match self {
+            Destination::Lootly(l) => l.request(event).map(|_| ()),
+            Destination::WoowUp(w) => w.first_request(event).map(|_| ()),
+        }
+        .map_err(|e| Problem::new("rejected_by_destination", e.field().unwrap_or(""), format!("{}: {e}", self.name())))
+    }
+
+    /// The conversation that delivers `event`.
+    pub fn start(&self, event: &Event) -> Box<dyn Conversation> {
+        match self {
+            Destination::Lootly(l) => Box::new(l.conversation(event)),
+            Destination::WoowUp(w) => Box::new(w.conversation(event)),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::future::{ready, Future};
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Runs a future whose I/O is always ready (the tests' transports answer at once).
+    pub fn run_ready<T>(f: impl Future<Output = T>) -> T {
+        let mut f = pin!(f);
+        match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("the test transport is always ready"),
+        }
+    }
+
+    /// A conversation of two requests that delivers when both answers are 200.
+    struct Two {
+        sent: usize,
+        statuses: Vec<u16>,
+    }
+
+    impl Conversation for Two {
+        fn next(&mut self) -> Step {
+            if self.statuses.iter().any(|s| *s != 200) {
+                return Step::Done(Outcome::Failed(format!("{:?}", self.statuses)));
+            }
+            if self.sent == 2 {
+                return Step::Done(Outcome::Delivered("both".into()));
+            }
+            self.sent += 1;
+            let mut r = LootlyDestination::example().request(&crate::lootly_destination::tests::order()).unwrap();
+            r.url = format!("http://127.0.0.1:1/step/{}", self.sent);
+            Step::Send(r)
+        }
+
+        fn feed(&mut self, status: u16, _body: &str) {
+            self.statuses.push(status);
+        }
+    }
+
+    fn answer(status: u16, retry_after: Option<&str>) -> Result<Answer, String> {
+        Ok(Answer { status, retry_after: retry_after.map(str::to_string), body: String::new() })
+    }
+
+    #[test]
+    fn runs_every_step_until_done() {
+        let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(&mut c, |_| ready(answer(200, None)), 0));
+        assert_eq!(outcome, Outcome::Delivered("both".into()));
+        assert_eq!(c.statuses, [200, 200]);
+    }
+
+    #[test]
+    fn retries_network_errors_429_and_5xx_without_feeding_them() {
+        let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(&mut c, |_| ready(Err("connection reset".into())), 0));
+        assert_eq!(outcome, Outcome::Retry { reason: "network error on /step/1: connection reset".into(), retry_after: None });
+        let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(&mut c, |_| ready(answer(429, Some("7"))), 0));
+        assert_eq!(outcome, Outcome::Retry { reason: "HTTP 429 on /step/1".into(), retry_after: Some(7) });
+        let mut calls = 0;
+        let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(
+            &mut c,
+            |_| {
+                calls += 1;
+                ready(answer(if calls == 2 { 503 } else { 200 }, Some("soon")))
+            },
+            0,
+        ));
+        assert_eq!(outcome, Outcome::Retry { reason: "HTTP 503 on /step/2".into(), retry_after: None });
+        assert_eq!(c.statuses, [200]);
+    }
+
+    #[test]
+    fn hands_other_statuses_to_the_destination() {
+        let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(&mut c, |_| ready(answer(401, None)), 0));
+        assert_eq!(outcome, Outcome::Failed("[401]".into()));
+    }
+
+    #[test]
+    fn a_conversation_that_never_ends_fails() {
+        struct Forever;
+        impl Conversation for Forever {
+            fn next(&mut self) -> Step {
+                Step::Send(LootlyDestination::example().request(&crate::lootly_destination::tests::order()).unwrap())
+            }
+            fn feed(&mut self, _: u16, _: &str) {}
+        }
+        let outcome = run_ready(deliver(&mut Forever, |_| ready(answer(200, None)), 0));
+        assert!(matches!(outcome, Outcome::Failed(r) if r.contains("16 requests")));
+    }
+}

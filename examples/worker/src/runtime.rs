@@ -1,0 +1,83 @@
+//! What the pure modules get from the Workers runtime: settings, the clock, randomness,
+//! `fetch` with a timeout, and calls to an order's ledger object.
+
+use crate::config::Config;
+use crate::destination::Answer;
+use crate::ledger::{Call, Reply};
+use futures_util::future::{select, Either};
+use std::pin::pin;
+use std::time::Duration;
+use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+
+/// The Durable Object namespace of the ledgers (wrangler.toml `durable_objects.bindings`).
+pub const LEDGER_BINDING: &str = "LEDGER";
+/// The delivery queue's producer binding.
+pub const QUEUE_BINDING: &str = "DELIVERIES";
+/// The dead-letter queue's producer binding.
+pub const DEAD_LETTER_BINDING: &str = "DEAD_LETTERS";
+
+/// The settings from the Worker's vars and secrets.
+pub fn config(env: &Env) -> Result<Config, String> {
+    Config::from_env(|name| env.var(name).map(|v| v.to_string()).ok().or_else(|| env.secret(name).map(|v| v.to_string()).ok()))
+}
+
+pub fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// A number in [0, 1) for backoff jitter.
+pub fn random() -> f64 {
+    worker::js_sys::Math::random()
+}
+
+/// Sends one request built by the core; an `Err` is a network error or the timeout.
+pub async fn send(request: loyalty_connector::Request, timeout_ms: u64) -> Result<Answer, String> {
+    let headers = Headers::new();
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(|e| format!("header {name}: {e}"))?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(match request.method {
+        loyalty_connector::Method::Get => Method::Get,
+        loyalty_connector::Method::Post => Method::Post,
+    });
+    init.with_headers(headers);
+    if let Some(body) = &request.body {
+        init.with_body(Some(body.as_str().into()));
+    }
+    let outgoing = Request::new_with_init(&request.url, &init).map_err(|e| format!("request: {e}"))?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(outgoing);
+    let sending = pin!(async {
+        let mut response = fetch.send_with_signal(&signal).await.map_err(|e| e.to_string())?;
+        let status = response.status_code();
+        let retry_after = response.headers().get("Retry-After").ok().flatten();
+        let body = response.text().await.map_err(|e| format!("reading the answer: {e}"))?;
+        Ok(Answer { status, retry_after, body })
+    });
+    let timeout = pin!(Delay::from(Duration::from_millis(timeout_ms)));
+    match select(sending, timeout).await {
+        Either::Left((answer, _)) => answer,
+        Either::Right(_) => {
+            controller.abort();
+            Err(format!("no answer within {} s", timeout_ms / 1000))
+        }
+    }
+}
+
+/// Applies one call to the ledger of the order named `ledger_key`.
+pub async fn ledger(env: &Env, ledger_key: &str, call: &Call) -> Result<Reply, String> {
+    let namespace = env.durable_object(LEDGER_BINDING).map_err(|e| e.to_string())?;
+    let stub = namespace.id_from_name(ledger_key).and_then(|id| id.get_stub()).map_err(|e| e.to_string())?;
+    let body = serde_json::to_string(call).map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    let request = Request::new_with_init("https://ledger.internal/call", &init).map_err(|e| e.to_string())?;
+    let mut response = stub.fetch_with_request(request).await.map_err(|e| format!("ledger: {e}"))?;
+    let text = response.text().await.map_err(|e| format!("ledger: {e}"))?;
+    if response.status_code() != 200 {
+        return Err(format!("ledger answered {}: {text}", response.status_code()));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("ledger reply: {e}"))
+}

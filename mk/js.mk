@@ -1,0 +1,49 @@
+# The npm package (pkg/, from the wasm build and pkg-template/) and its tests in every runtime.
+#   make package    pkg/, installable with `npm install ./pkg`; prints the wasm size
+#   make pack       npm pack of pkg/ into build/, installed with npm into node_modules/ for the tests
+#   make test-js    the JS suite in Node, Deno, workerd and Chromium; the types test; the
+#                   binding's wasm-bindgen tests in Node and Chromium
+TEST_TARGETS += test-js
+
+JS_TESTS := test-js-node test-js-deno test-js-workerd test-js-browser test-js-types test-wasm-bindgen
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown
+IN_CHROMIUM := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json
+
+.PHONY: package pack test-js $(JS_TESTS)
+
+package:
+	scripts/build-package
+
+pack: package
+	mkdir -p build && rm -f build/loyalty-connector-*.tgz
+	cd pkg && npm pack --pack-destination ../build --loglevel=error
+	npm install --no-save --no-audit --no-fund --loglevel=error ./build/loyalty-connector-*.tgz
+
+test-js: $(JS_TESTS)
+	@echo "test-js: the package passed in Node, Deno, workerd and Chromium"
+
+test-js-node: pack
+	node --test tests/js/node.test.mjs
+
+# Read access to the vectors only: the package must load without any permission.
+test-js-deno: pack
+	NO_COLOR=1 node_modules/.bin/deno test --allow-env=LOYALTY_VECTORS \
+	  --allow-read=$${LOYALTY_VECTORS:-tests/vectors} tests/js/deno.test.mjs
+
+test-js-workerd: pack
+	WRANGLER_SEND_METRICS=false node --test tests/js/workerd.test.mjs
+
+test-js-browser: pack
+	scripts/need chromium
+	node --test tests/js/browser.test.mjs
+
+test-js-types: pack
+	node_modules/.bin/tsc -p tests/types
+	node_modules/.bin/tsc -p tests/types/tsconfig.no-dom.json
+	@echo "test-js-types: index.d.ts passed (with and without the DOM library)"
+
+test-wasm-bindgen:
+	scripts/need wasm32 wasm-bindgen chromium
+	$(WASM_TEST) --test wasm_binding
+	$(IN_CHROMIUM) WASM_BINDGEN_USE_BROWSER=1 $(WASM_TEST) --test wasm_binding
+	$(IN_CHROMIUM) $(WASM_TEST) --test wasm_dom

@@ -1,0 +1,25 @@
+//! The JavaScript binding: the only module that knows JavaScript exists (compiled for wasm32
+//! only). Every export is a thin adapter: it reads JS values into the core's types, calls the
+//! core, and turns the result into plain JS values; every failure is thrown as `LoyaltyError`.
+//!
+//! Exports are flat and prefixed by area (`lootlySign`, `phpJsonEncode`); the npm package's
+//! hand-written entry points (pkg-template/) re-export them as the `lootly` and `php`
+//! namespaces. A new area (WoowUp) adds `src/wasm/<area>.rs` (exports named `woowup…`),
+//! `pkg-template/<area>.js` (the renaming re-exports), its namespace in `pkg-template/api.js`,
+//! in the `export const { … } = api()` line of each entry point and in `index.d.ts`, and its
+//! function names to the surface checks of tests/js/suite.mjs and tests/types/usage.ts.
+//!
+//! - [`error`]: `LoyaltyError` (a real JS `Error` subclass, defined in `glue.js`,
+//!   the JavaScript half of the binding).
+//! - [`input`]: JS arguments → Rust (JSON text or objects, strings, option objects, numbers).
+//! - [`output`]: Rust → JS (requests ready for `fetch`, plain result objects).
+//!
+//! Public (and hidden from the docs) only so that tests/wasm_*.rs can call the exports with JS
+//! values, exactly as the package's JavaScript does.
+
+pub mod dom;
+pub mod error;
+mod input;
+pub mod lootly;
+mod output;
+pub mod php;

@@ -1,0 +1,23 @@
+// The suite under `deno test`, against the installed package (its `deno` entry point). Deno is
+// given read access to the vectors only: the package itself loads without any permission.
+import * as lib from "loyalty-connector";
+import { suite } from "./suite.mjs";
+
+const dir = Deno.env.get("LOYALTY_VECTORS") || new URL("../vectors/", import.meta.url).pathname;
+
+function readVectorFiles() {
+  try {
+    const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).filter((name) => name.endsWith(".json"));
+    return Object.fromEntries(names.map((name) => [name, Deno.readTextFileSync(`${dir}/${name}`)]));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return {};
+    throw e;
+  }
+}
+
+suite({
+  test: (name, fn) => Deno.test(name, fn),
+  lib,
+  vectorFiles: readVectorFiles(),
+  runtime: { name: "deno", dom: false, entry: import.meta.resolve("loyalty-connector"), expectedEntry: "deno.js" },
+});
