@@ -43,17 +43,30 @@ impl Credentials {
 pub trait Params {
     /// The payload as a PHP value.
     fn into_php(self) -> Result<Value>;
+
+    /// The payload's JSON text, when it is text: [`sign`] then tries its fast path first.
+    fn json_text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Params for &str {
     fn into_php(self) -> Result<Value> {
         json_decode(self, Mode::Assoc)
     }
+
+    fn json_text(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl Params for &String {
     fn into_php(self) -> Result<Value> {
         json_decode(self, Mode::Assoc)
+    }
+
+    fn json_text(&self) -> Option<&str> {
+        Some(self.as_str())
     }
 }
 

@@ -22,7 +22,7 @@ pub const DECODE_DEPTH: usize = 511;
 
 /// Decodes JSON text as PHP's `json_decode` does.
 pub fn json_decode(text: &str, mode: Mode) -> Result<Value> {
-    let mut p = Parser { s: text.as_bytes(), at: 0, mode, depth: 0 };
+    let mut p = Parser { text, s: text.as_bytes(), at: 0, mode, depth: 0 };
     let value = p.value()?;
     p.skip_ws();
     if p.at != p.s.len() {
@@ -39,7 +39,21 @@ pub fn json_decode_bytes(bytes: &[u8], mode: Mode) -> Result<Value> {
     }
 }
 
+/// The bytes that end a run of plain string content: `"`, `\\` and control characters.
+pub(super) const STRING_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        stops[b] = true;
+        b += 1;
+    }
+    stops[b'"' as usize] = true;
+    stops[b'\\' as usize] = true;
+    stops
+};
+
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     at: usize,
     mode: Mode,
@@ -175,11 +189,19 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<String> {
         self.at += 1; // the opening quote
         let mut out = String::new();
+        let mut first = true;
         loop {
-            let run = self.s[self.at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let run = self.s[self.at..].iter().position(|&b| STRING_STOPS[usize::from(b)]);
             let Some(run) = run else { return Err(self.error("unterminated string")) };
-            // The input is a &str, so any run between ASCII delimiters is valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.s[self.at..self.at + run]).unwrap_or_default());
+            // A run ends at an ASCII delimiter, so it is whole characters of the input text.
+            let text = self.text.get(self.at..self.at + run).unwrap_or_default();
+            if first {
+                // Most strings have no escape: one allocation of the exact size, no regrowth.
+                let plain = self.s.get(self.at + run) == Some(&b'"');
+                out = String::with_capacity(if plain { run } else { run + 16 });
+                first = false;
+            }
+            out.push_str(text);
             self.at += run;
             match self.s[self.at] {
                 b'"' => {

@@ -26,7 +26,7 @@ fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<()> {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(i) => write_int(out, *i),
         Value::Float(f) if !f.is_finite() => return Err(LoyaltyError::NonFiniteNumber { field: String::new() }),
         Value::Float(f) => write_double(out, *f, Precision::Shortest, 'e'),
         Value::Str(s) => write_string(out, s),
@@ -51,6 +51,24 @@ fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An integer in decimal, without the allocation of `to_string`.
+fn write_int(out: &mut String, i: i64) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut at) = (i.unsigned_abs(), digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8; // no-panic: 20 digits hold u64::MAX
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 fn enter(depth: usize) -> Result<usize> {
@@ -78,6 +96,18 @@ fn write_members<'a>(
     Ok(())
 }
 
+/// The bytes `write_string` does not copy as they are: `"`, `\\`, `/`, controls, and every
+/// byte of a non-ASCII character (written as `\uXXXX`). DEL (0x7f) is copied as it is.
+const ESCAPED: [bool; 256] = {
+    let mut escaped = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        escaped[b] = b < 0x20 || b >= 0x80 || b == b'"' as usize || b == b'\\' as usize || b == b'/' as usize;
+        b += 1;
+    }
+    escaped
+};
+
 /// Writes a JSON string literal the way PHP escapes it by default.
 pub fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -91,6 +121,11 @@ pub fn write_string(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let (mut i, mut plain_from) = (0, 0);
     while i < bytes.len() {
+        // Skip what is written as it is (most of any text) with one table look-up per byte.
+        match bytes[i..].iter().position(|&b| ESCAPED[usize::from(b)]) {
+            Some(run) => i += run,
+            None => break,
+        }
         let b = bytes[i];
         let short = match b {
             b'"' => "\\\"",
@@ -139,6 +174,15 @@ mod tests {
         let mut s = String::new();
         write_string(&mut s, "a\u{7f}\u{1}/\u{2028}😀é<>&'\"\\\n");
         assert_eq!(s, "\"a\u{7f}\\u0001\\/\\u2028\\ud83d\\ude00\\u00e9<>&'\\\"\\\\\\n\"");
+    }
+
+    #[test]
+    fn integers_print_in_decimal() {
+        for i in [0, 7, -7, 10, 1_000_000, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            write_int(&mut s, i);
+            assert_eq!(s, i.to_string());
+        }
     }
 
     #[test]

@@ -26,19 +26,35 @@ pub fn sorts_to_itself(array: &Array) -> bool {
 /// The positions of the entries in the order `ksort` puts them.
 fn sorted_order(array: &Array) -> Vec<usize> {
     let keys: Vec<&Key> = array.iter().map(|(k, _)| k).collect();
+    ksort_order(&keys)
+}
+
+/// The positions of these keys (an array's, in its order) in the order `ksort` puts them.
+pub fn ksort_order(keys: &[&Key]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
+    // Whether each string key is numeric, worked out once rather than at every comparison.
+    let numerics: Vec<Option<Numeric>> =
+        keys.iter().map(|k| if let Key::Str(s) = k { numeric(s.as_bytes()) } else { None }).collect();
     // Ties keep their original order: PHP 8 sorts stably. no-panic: indices of `keys`.
-    zend_sort(&mut order, &|a: &usize, b: &usize| compare_keys(keys[*a], keys[*b]).then(a.cmp(b)));
+    zend_sort(&mut order, &|a: &usize, b: &usize| {
+        compare_known(keys[*a], numerics[*a], keys[*b], numerics[*b]).then(a.cmp(b))
+    });
     order
 }
 
 /// PHP 8's comparison of two array keys (`php_array_key_compare_unstable_i`).
 pub fn compare_keys(a: &Key, b: &Key) -> Ordering {
+    let numeric_of = |k: &Key| if let Key::Str(s) = k { numeric(s.as_bytes()) } else { None };
+    compare_known(a, numeric_of(a), b, numeric_of(b))
+}
+
+/// [`compare_keys`] given `numeric()` of each string key.
+fn compare_known(a: &Key, na: Option<Numeric>, b: &Key, nb: Option<Numeric>) -> Ordering {
     match (a, b) {
         (Key::Int(x), Key::Int(y)) => x.cmp(y),
-        (Key::Str(x), Key::Str(y)) => smart_strcmp(x.as_bytes(), y.as_bytes()),
-        (Key::Int(x), Key::Str(y)) => compare_long_to_string(*x, y.as_bytes()),
-        (Key::Str(x), Key::Int(y)) => compare_long_to_string(*y, x.as_bytes()).reverse(),
+        (Key::Str(x), Key::Str(y)) => smart_strcmp(x.as_bytes(), na, y.as_bytes(), nb),
+        (Key::Int(x), Key::Str(y)) => compare_long_to_string(*x, y.as_bytes(), nb),
+        (Key::Str(x), Key::Int(y)) => compare_long_to_string(*y, x.as_bytes(), na).reverse(),
     }
 }
 
@@ -53,8 +69,8 @@ fn three_way(a: f64, b: f64) -> Ordering {
 }
 
 /// `zendi_smart_strcmp`: two numeric strings compare as numbers, anything else bytewise.
-fn smart_strcmp(a: &[u8], b: &[u8]) -> Ordering {
-    let (Some(x), Some(y)) = (numeric(a), numeric(b)) else {
+fn smart_strcmp(a: &[u8], na: Option<Numeric>, b: &[u8], nb: Option<Numeric>) -> Ordering {
+    let (Some(x), Some(y)) = (na, nb) else {
         return a.cmp(b);
     };
     match (x, y) {
@@ -93,8 +109,8 @@ fn sign_of(d: f64) -> Ordering {
 }
 
 /// `zend_compare_long_to_string`.
-fn compare_long_to_string(long: i64, s: &[u8]) -> Ordering {
-    match numeric(s) {
+fn compare_long_to_string(long: i64, s: &[u8], ns: Option<Numeric>) -> Ordering {
+    match ns {
         Some(Numeric::Long(y)) => long.cmp(&y),
         Some(Numeric::Double { value, .. }) => three_way(long as f64, value),
         None => long.to_string().as_bytes().cmp(s),

@@ -7,13 +7,15 @@ mod encode;
 mod ksort;
 mod number;
 mod query;
+mod transcode;
 mod value;
 
 pub use decode::{json_decode, json_decode_bytes, Mode, DECODE_DEPTH};
 pub use encode::{json_encode, json_encode_into, write_string, ENCODE_DEPTH};
-pub use ksort::{compare_keys, ksort, sorts_to_itself};
+pub use ksort::{compare_keys, ksort, ksort_order, sorts_to_itself};
 pub use number::{numeric, write_double, Numeric, Precision};
 pub use query::{http_build_query, rawurlencode, urlencode};
+pub use transcode::{object_members, Members};
 pub use value::{Array, Key, Object, Value};
 
 /// What a PHP server holds after `json_decode($text, true)`, re-encoded by `json_encode`: the

@@ -247,6 +247,13 @@ impl Value {
             Value::Object(o) => {
                 Value::Array(Array::from_pairs(o.entries.into_iter().map(|(k, v)| (k, v.into_php_view()))))
             }
+            // What json_decode made is a PHP view already: walk it in place, without rebuilding.
+            Value::Array(mut a) if !a.entries.iter().any(|(k, _)| matches!(k, Key::Str(s) if canonical_int(s.as_bytes()).is_some())) => {
+                for (_, v) in &mut a.entries {
+                    *v = std::mem::replace(v, Value::Null).into_php_view();
+                }
+                Value::Array(a)
+            }
             Value::Array(a) => Value::Array(Array::from_pairs(a.entries.into_iter().map(|(k, v)| {
                 let key = match k {
                     Key::Str(s) => Key::from_php_string(s), // a hand-made Key::Str("12") is 12 in PHP
