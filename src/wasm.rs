@@ -17,6 +17,8 @@
 //! Public (and hidden from the docs) only so that tests/wasm_*.rs can call the exports with JS
 //! values, exactly as the package's JavaScript does.
 
+#[cfg(feature = "cli")]
+pub mod batch;
 pub mod dom;
 pub mod error;
 mod input;
