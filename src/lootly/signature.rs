@@ -4,8 +4,8 @@
 use super::{Credentials, Params};
 use crate::error::{LoyaltyError, Result};
 use crate::php::{
-    json_decode, json_decode_bytes, json_encode, ksort, ksort_order, object_members, sorts_to_itself, write_string, Array,
-    Key, Mode, Value,
+    json_decode, json_decode_bytes, json_encode, ksort, ksort_order, numeric, object_members, sorts_to_itself, write_string,
+    Array, Key, Mode, Value,
 };
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -137,9 +137,15 @@ fn sign_text_directly(text: &str, creds: &Credentials) -> Option<Signed> {
     members.members.push((Key::from("key"), start..members.text.len()));
     let keys: Vec<&Key> = members.members.iter().map(|(k, _)| k).collect();
     let order = ksort_order(&keys);
-    let sorted: Vec<&Key> = order.iter().map(|&i| keys[i]).collect(); // no-panic: a permutation
-    if ksort_order(&sorted).iter().enumerate().any(|(i, &j)| i != j) {
-        return None; // not a fixed point of PHP's ksort: the full path settles it
+    // Keys that are all non-numeric strings compare bytewise, a total order, so one sort is a
+    // fixed point; otherwise (integer or numeric-looking keys need not compare transitively)
+    // check that a second sort keeps the order.
+    let bytewise = keys.iter().all(|k| matches!(k, Key::Str(s) if numeric(s.as_bytes()).is_none()));
+    if !bytewise {
+        let sorted: Vec<&Key> = order.iter().map(|&i| keys[i]).collect(); // no-panic: a permutation
+        if ksort_order(&sorted).iter().enumerate().any(|(i, &j)| i != j) {
+            return None; // not a fixed point of PHP's ksort: the full path settles it
+        }
     }
     let mut sent = String::with_capacity(members.text.len() + 8 * order.len() + 32);
     sent.push('{');
