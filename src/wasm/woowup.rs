@@ -640,7 +640,7 @@ fn tally(value: &JsValue) -> Result<Tally> {
             Some(_) => return Err(LoyaltyError::NonFiniteNumber { field: "revenue".into() }),
             None => string(&revenue, "revenue")?,
         };
-        tally.revenue = Amount::parse(&text, '.')
+        tally.revenue = Amount::parse_with_separator(&text, '.')
             .ok_or_else(|| LoyaltyError::invalid("revenue", "must be decimal text (\"19.99\", at most 9 decimals) or a number"))?;
     }
     if let Some(items) = optional_count(&fields.get("items"), "items", 0)? {
