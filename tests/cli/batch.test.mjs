@@ -242,6 +242,31 @@ test("sales answered 503 after WoowUp recorded them: WoowUp is asked, nothing is
   console.log(`# 503 after the sale: ${lost} answers lost, ${end.checks} checks, ${end.landed} found, 0 sent twice`);
 });
 
+test("network errors: a sale that timed out but landed is found, not resent; WoowUp unreachable stops the run (exit 3)", async () => {
+  emu.reset();
+  // Each sale takes 1.5 s to answer: the CLI gives up at 1 s (a network error), and WoowUp records it anyway.
+  await fetch(`${emu.url}/_emulator/faults`, {
+    method: "POST",
+    body: JSON.stringify({ programs: ["woowup"], pathPrefix: "/apiv2/14/add_sale_points_by_uid", latencyMs: 1500 }),
+  });
+  const dir = tempDir();
+  const day = writePurchases(dir, 6, USERS, 23);
+  const journal = join(dir, "journal.jsonl");
+  const r = await run(["batch", day.path, ...woowupArgs(emu.url), "--rate", "1000000/min", "--timeout", "1", "--journal", journal], { env: CREDS, cwd: dir });
+  await fetch(`${emu.url}/_emulator/faults`, { method: "POST", body: "{}" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /no answer in time from \/apiv2\/14\/add_sale_points_by_uid: retry 1 in 2 s/);
+  exactlyOnce(day);
+  const end = endLine(journal);
+  assert.equal(end.retries_by_reason.network, 6);
+  assert.equal(end.landed, 6, "each timed-out sale found in WoowUp's transactions");
+
+  const down = await run(["batch", day.path, "--base-url", "http://127.0.0.1:59999/apiv2", "--api-url", "http://127.0.0.1:59999", "--connectors-url", "http://127.0.0.1:59999",
+    "--sale-points", "5", "--max-retries", "1", "--journal", join(dir, "down.jsonl")], { env: CREDS, cwd: dir });
+  assert.equal(down.code, 3, down.stderr);
+  assert.match(down.stderr, /stopped: network: ECONNREFUSED[\s\S]*--resume/);
+});
+
 test("--dry-run: a JSON line per request, credentials redacted, the log request last, nothing sent", async () => {
   emu.reset();
   const dir = sampleDay();
