@@ -338,7 +338,7 @@ export async function batchCommand(argv, io) {
 
   // 4. Setup reads: the sale points (when purchases are sent and none given), the branches.
   const limiter = new RateLimiter(rate, Math.max(1, Math.min(concurrency, Math.ceil(rate / 60))));
-  let lastRetryNote = 0;
+  let lastRetryNote = -Infinity;
   const sender = new Sender({
     limiter,
     maxRetries,

@@ -93,7 +93,8 @@ export function retryAfterSeconds(value) {
 function describe(error) {
   const cause = error?.cause;
   if (error?.name === "TimeoutError") return "no answer in time";
-  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ""}` : String(error?.message ?? error);
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ""}`;
+  return cause?.message ? `${error.message}: ${cause.message}` : String(error?.message ?? error);
 }
 
 /**
