@@ -23,7 +23,7 @@ test-js: $(JS_TESTS)
 	@echo "test-js: the package passed in Node, Deno, workerd and Chromium"
 
 test-js-node: pack
-	node --test tests/js/node.test.mjs
+	node --test tests/js/node.test.mjs tests/js/woowup-node.test.mjs
 
 # Read access to the vectors only: the package must load without any permission.
 test-js-deno: pack
@@ -45,5 +45,6 @@ test-js-types: pack
 test-wasm-bindgen:
 	scripts/need wasm32 wasm-bindgen chromium
 	$(WASM_TEST) --test wasm_binding
+	$(WASM_TEST) --test wasm_woowup
 	$(IN_CHROMIUM) WASM_BINDGEN_USE_BROWSER=1 $(WASM_TEST) --test wasm_binding
 	$(IN_CHROMIUM) $(WASM_TEST) --test wasm_dom

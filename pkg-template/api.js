@@ -3,8 +3,9 @@
 // A new namespace goes here and into each entry point's `export const { … } = api()` line.
 import * as lootly from "./lootly.js";
 import * as php from "./php.js";
+import * as woowup from "./woowup.js";
 import { loyaltyErrorClass } from "./loyalty_connector.js";
 
 export function api() {
-  return { lootly, php, LoyaltyError: loyaltyErrorClass() };
+  return { lootly, php, woowup, LoyaltyError: loyaltyErrorClass() };
 }

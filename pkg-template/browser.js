@@ -5,4 +5,4 @@ import { api } from "./api.js";
 
 await init();
 
-export const { lootly, php, LoyaltyError } = api();
+export const { lootly, php, woowup, LoyaltyError } = api();

@@ -6,4 +6,4 @@ import { api } from "./api.js";
 
 initSync({ module: wasm });
 
-export const { lootly, php, LoyaltyError } = api();
+export const { lootly, php, woowup, LoyaltyError } = api();

@@ -1,7 +1,8 @@
 /**
- * loyalty-connector: Lootly requests built byte for byte as Lootly's PHP server expects them,
- * from one WebAssembly core. Loads by itself in Node, Deno, Cloudflare Workers and browsers:
- * import and call, no init step. Every function is synchronous.
+ * loyalty-connector: Lootly and WoowUp requests built byte for byte as their PHP servers expect
+ * them, from one WebAssembly core. Loads by itself in Node, Deno, Cloudflare Workers and browsers:
+ * import and call, no init step. Every function is synchronous, except the two WoowUp flows that
+ * send requests themselves ({@link woowup.rewardOrder}, {@link woowup.cancelOrder}).
  *
  * Payloads are accepted as a plain object or as JSON text. Text is taken byte for byte (key
  * order and numbers exactly as written); an object goes through `JSON.stringify`, so JavaScript's
@@ -352,4 +353,626 @@ export declare namespace php {
 
   /** `rawurlencode($text)`: space as `%20`. */
   function rawurlencode(text: string): string;
+}
+
+// ============================================================================================
+// woowup: WoowUp API v2, its flows, the registration webhook and the connectors statistics.
+// ============================================================================================
+
+/**
+ * WoowUp API v2: one request builder per endpoint on a {@link woowup.Client}, readers of the
+ * answers, the points rules in exact decimals, the connector guides' reward and cancel flows,
+ * the registration-validation webhook and the connectors statistics.
+ *
+ * What WoowUp reads or writes keeps WoowUp's own field names (`service_uid`, `nrofactura`,
+ * `transaction_id`); this library's options are camelCase (`appId`, `findBy`). Decimals
+ * (points, sale points) are returned as exact decimal text (`"29.985"`), never as floats.
+ */
+export declare namespace woowup {
+  /** A decimal amount: decimal text (`"19.99"`, kept exactly) or a number (read through its shortest text). */
+  type Amount = string | number;
+
+  /** Exact decimal text as the core computed it: `"95"`, `"29.985"`, `"-100.5"`. */
+  type DecimalText = string;
+
+  /** An id WoowUp takes as text; a whole number is sent as its digits. */
+  type Id = string | number;
+
+  /**
+   * A program's API v2 credentials. Unknown names are refused (a typo such as `baseURL` must not
+   * silently send to production).
+   */
+  interface Config {
+    /** The Program/Contest id of the Connect tab: letters, digits, `-`, `_`. */
+    appId: Id;
+    /** The API key: visible ASCII, no spaces. Never shown by the client or in an error. */
+    apiKey: string;
+    /** `https://admin.woowup.com/apiv2` unless given (an emulator's `{url}/apiv2` in tests). */
+    baseUrl?: string | undefined;
+  }
+
+  /** `save_product`: a POST whose parameters travel in the query string, without a body. */
+  interface PostQueryRequest {
+    readonly method: "POST";
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: null;
+  }
+
+  /** `is_user`'s parameters. */
+  interface IsUser {
+    /** `1` (or `"facebook"`): Facebook; `2` (or `"classic"`): WoowUp's classic registration. */
+    service: 1 | 2 | "1" | "2" | "facebook" | "classic";
+    service_uid: Id;
+  }
+
+  /** `register_user_classic`'s parameters. */
+  interface RegisterUserClassic {
+    /** The user id: the email by default, or the id field the program is configured with. */
+    uid: Id;
+    /** The password to log into the program; never quoted in an error. */
+    pass: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+  }
+
+  /** `initialize_user`'s parameters: a user who earns points before completing registration. */
+  interface InitializeUser {
+    uid: Id;
+    email: string;
+    first_name: string;
+    last_name: string;
+  }
+
+  /** `add_points_by_uid`'s parameters. */
+  interface AddPointsByUid {
+    /** The user's uid (the email by default). */
+    userapp_id: Id;
+    /** Points to add; negative to subtract. */
+    points: Amount;
+    /** The concept id; the reference says to always send 3. */
+    concept?: number | null | undefined;
+    description?: string | null | undefined;
+    /** A branch that exists in WoowUp. */
+    branch?: string | null | undefined;
+  }
+
+  /** A product variation: `{ name: "Talle", value: "XS" }`. */
+  interface Variation {
+    name: string;
+    value: Id;
+  }
+
+  /** One line of an order detail (`factura`). */
+  interface InvoiceItem {
+    /** The product code (SKU). */
+    codigo: Id;
+    producto: string;
+    /** The quantity: positive, may be fractional. */
+    cantidad: Amount;
+    /** The **unit** price (the API reference), not the line total: zero or positive. */
+    precio: Amount;
+    branch?: string | null | undefined;
+    categoryCode?: Id | null | undefined;
+    variations?: readonly Variation[] | undefined;
+  }
+
+  /** `add_sale_points_by_uid`'s parameters: a purchase and the points it earns. */
+  interface AddSalePointsByUid {
+    /** The user's uid: `service_uid` from a lookup. */
+    uid: Id;
+    /** Points to give (see {@link points}); negative to subtract. */
+    points: Amount;
+    /** The purchase order number. */
+    nrofactura: Id;
+    /** The order detail, sent as PHP's `json_encode` of it in one form field; left out when empty. */
+    factura?: readonly InvoiceItem[] | undefined;
+    branch?: string | null | undefined;
+    /** `yyyy-mm-dd hh:mm:ss`, a real date; WoowUp uses the time it receives the sale without it. */
+    datetime?: string | null | undefined;
+  }
+
+  /** `coupon_status`'s parameters. */
+  interface CouponStatus {
+    coupon_id: Id;
+    /** A positive status code; `4` is "used". */
+    status: number;
+  }
+
+  /** `save_product`'s parameters: creates the product, or updates it when `code` exists. */
+  interface SaveProduct {
+    code: Id;
+    name: string;
+    category_id?: Id | null | undefined;
+    thumbnail_url?: string | null | undefined;
+    image_url?: string | null | undefined;
+    /** The product's page in the shop. */
+    url?: string | null | undefined;
+    /** The production cost: zero or positive. */
+    cost?: Amount | null | undefined;
+  }
+
+  /** A node of the category tree: ids unique across the tree, no category inside itself. */
+  interface Category {
+    id: Id;
+    name: string;
+    /** Left out or `null`: sent as `null`, as in the reference. */
+    children?: readonly Category[] | null | undefined;
+  }
+
+  /** `send_transactional_email`'s parameters. */
+  interface TransactionalEmail {
+    /** 1 to 1000 distinct addresses (compared without case). */
+    to: readonly string[];
+    /** One line. */
+    subject: string;
+    /** HTML or text, at most 1 MiB. */
+    body: string;
+  }
+
+  /**
+   * An API v2 client made by {@link v2}: one method per endpoint, each returning a request for
+   * `fetch(req.url, req)` with `Username`, `Apikey` and `Accept` headers. Payloads are plain
+   * objects or JSON text; a field that does not fit throws a {@link LoyaltyError} naming it
+   * (`factura[1].cantidad`). The configuration was checked once, by {@link v2}; the API key is
+   * held in wasm memory: `console.log(client)` and `JSON.stringify(client)` show `appId` and
+   * `baseUrl` only.
+   */
+  interface Client {
+    readonly appId: string;
+    /** Without a trailing `/`. */
+    readonly baseUrl: string;
+    /** `GET /user_by_email?email=…` (read with {@link readUserLookup}). */
+    userByEmail(email: string): GetRequest;
+    /** `GET /user_by_uid?uid=…` (read with {@link readUserLookup}). */
+    userByUid(uid: Id): GetRequest;
+    /** `GET /is_user?service=…&service_uid=…` (read with {@link readIsUser}). */
+    isUser(params: IsUser | string): GetRequest;
+    /** `GET /top_users_by_points[?limit=N]`, `limit` from 1 to 100 (WoowUp's default: 10). */
+    topUsersByPoints(limit?: number): GetRequest;
+    /** `POST /register_user_classic` (read with {@link readRegisteredUser}). */
+    registerUserClassic(user: RegisterUserClassic | string): PostRequest;
+    /** `POST /initialize_user`, names by name (read with {@link readRegisteredUser}). */
+    initializeUser(user: InitializeUser | string): PostRequest;
+    /** `POST /add_points_by_uid` (read with {@link readTransactionId}). */
+    addPointsByUid(params: AddPointsByUid | string): PostRequest;
+    /** `POST /add_sale_points_by_uid` (read with {@link readTransactionId}). */
+    addSalePointsByUid(sale: AddSalePointsByUid | string): PostRequest;
+    /** `POST /cancel_invoice`: cancels a purchase and reverts its points. */
+    cancelInvoice(nrofactura: Id): PostRequest;
+    /** `GET /transactions?userapp_id=…` (read with {@link readTransactions}). */
+    transactions(userappId: Id): GetRequest;
+    /** `GET /contest_sale_points` (read with {@link readSalePoints}). */
+    contestSalePoints(): GetRequest;
+    /** `GET /connectedservices` (read with {@link readResponse}). */
+    connectedservices(): GetRequest;
+    /** `POST /coupon_status` (read with {@link readStatus}). */
+    couponStatus(params: CouponStatus | string): PostRequest;
+    /** `POST /save_product?…`, its fields in the query string, no body (read with {@link readStatus}). */
+    saveProduct(product: SaveProduct | string): PostQueryRequest;
+    /** `POST /save_category_tree` with the tree as a JSON body (read with {@link readStatus}). */
+    saveCategoryTree(categories: readonly Category[] | string): PostRequest;
+    /** `POST /send_transactional_email` with a JSON body (read with {@link readStatus}). */
+    sendTransactionalEmail(message: TransactionalEmail | string): PostRequest;
+    /** `{ appId, baseUrl }`: what `JSON.stringify` shows. */
+    toJSON(): { appId: string; baseUrl: string };
+  }
+
+  /**
+   * A client for WoowUp API v2, its configuration checked once: `appId` and `apiKey` required,
+   * unknown option names refused.
+   */
+  function v2(config: Config): Client;
+
+  /** The three rules WoowUp's own material uses to turn an order total into points. */
+  type PointsRule =
+    /** `ceil(salePoints × floor(total))`: the custom-connector guide; cents never earn points. The default. */
+    | "ceil_of_floored_total"
+    /** `ceil(salePoints × total)`: WoowUp's Magento extension 0.3.0. */
+    | "ceil_of_total"
+    /** `total × salePoints`, unrounded: the connect-your-shop guide; may be fractional. */
+    | "unrounded";
+
+  /**
+   * The points `total` earns at `salePoints` per currency unit, computed exactly (`1.1 × 100` is
+   * 110, where PHP's floats say 111). Negative inputs, and results beyond 2^53 − 1, throw.
+   * @param rule - `"ceil_of_floored_total"` unless given.
+   * @returns exact decimal text: `points("19.99", "1")` is `"19"`, `points("19.99", 1.5, "unrounded")` is `"29.985"`.
+   */
+  function points(total: Amount, salePoints: Amount, rule?: PointsRule): DecimalText;
+
+  /** A WoowUp user. Numbers and ids are kept as text; `null` when WoowUp left a field out or sent `null`. */
+  interface User {
+    /** The user's WoowUp id. */
+    readonly id: string | null;
+    /** The user's id in this program. */
+    readonly userapp_id: string | null;
+    readonly app_id: string | null;
+    /** `"1"` Facebook, `"2"` classic. */
+    readonly service: string | null;
+    /** The uid to give points to; may be `null` in WoowUp (find by uid then). */
+    readonly service_uid: string | null;
+    readonly email: string | null;
+    readonly first_name: string | null;
+    readonly last_name: string | null;
+    readonly name: string | null;
+    readonly points: DecimalText | null;
+    readonly status: string | null;
+    readonly createtime: string | null;
+  }
+
+  /** What a lookup found: `status: false` is "no such user", unless HTTP said 401, 403, 429 or 5xx (thrown). */
+  type UserLookup =
+    | { readonly kind: "found"; readonly user: User }
+    | { readonly kind: "not_found"; readonly message: string | null };
+
+  /** One point transaction. */
+  interface Transaction {
+    readonly id: string;
+    readonly points: DecimalText;
+    readonly action_id: string | null;
+    readonly concept_id: string | null;
+    readonly description: string | null;
+    readonly created: string | null;
+  }
+
+  /**
+   * Any answer: the envelope's `data` (its `message` when there is no `data`), or a bare list.
+   * `status: false` throws a {@link LoyaltyError} `remote_error` whose message carries WoowUp's
+   * (`woowup answered 200: Invalid apikey`); an unreadable body throws `invalid_response`.
+   */
+  function readResponse(status: number, body: string): JsonValue;
+  /** The text of an answer that only says it worked (`coupon_status`, `save_product`, …), or `null`. */
+  function readStatus(status: number, body: string): string | null;
+  /** `user_by_email` / `user_by_uid`. */
+  function readUserLookup(status: number, body: string): UserLookup;
+  /** `user_by_email` / `user_by_uid` when the user must exist: "not found" throws `remote_error`. */
+  function readUser(status: number, body: string): User;
+  /** `register_user_classic` / `initialize_user`: the user with `userapp_id`, `app_id` and `points`. */
+  function readRegisteredUser(status: number, body: string): User;
+  /** `is_user`: whether the user exists. */
+  function readIsUser(status: number, body: string): boolean;
+  /** `top_users_by_points`: users ordered by points. */
+  function readTopUsers(status: number, body: string): User[];
+  /** `transactions`: a user's point transactions. */
+  function readTransactions(status: number, body: string): Transaction[];
+  /** `add_points_by_uid`, `add_sale_points_by_uid`, `cancel_invoice`: `data.transaction_id`, or `null`. */
+  function readTransactionId(status: number, body: string): string | null;
+  /** `contest_sale_points`: the program's points per currency unit, or `null` when it does not say. */
+  function readSalePoints(status: number, body: string): DecimalText | null;
+
+  /** An order to reward, with WoowUp's field names. */
+  interface Order {
+    nrofactura: Id;
+    /** The total the points are computed from. */
+    total: Amount;
+    customer: Customer;
+    factura?: readonly InvoiceItem[] | undefined;
+    branch?: string | null | undefined;
+    datetime?: string | null | undefined;
+  }
+
+  /** The customer of an order: `email` to find by email, `uid` to find by uid; names to initialise. */
+  interface Customer {
+    uid?: Id | null | undefined;
+    email?: string | null | undefined;
+    first_name?: string | null | undefined;
+    last_name?: string | null | undefined;
+  }
+
+  /** How {@link rewardOrder} behaves. Unknown names are refused. */
+  interface RewardOptions {
+    /** `"email"` (the default: `user_by_email`) or `"uid"` (`user_by_uid`). */
+    findBy?: "email" | "uid" | undefined;
+    /** `"skip"` (the default: reward registered customers only) or `"initialize"` (`initialize_user`, then reward). */
+    unknownCustomer?: "skip" | "initialize" | undefined;
+    rule?: PointsRule | undefined;
+    /** The program's sale points when already known (from an earlier outcome): not requested then. */
+    salePoints?: Amount | undefined;
+  }
+
+  /**
+   * The `fetch` the flows send with: `globalThis.fetch` or any function of the same shape (a
+   * wrapper adding a timeout, retries or logging).
+   */
+  type Fetch = (url: string, init: GetRequest | PostRequest) => Promise<{ readonly status: number; text(): Promise<string> }>;
+
+  /** The step whose request a flow was sending. */
+  type Step = "find_customer" | "initialize_user" | "read_sale_points" | "add_sale_points" | "cancel_invoice";
+
+  /** Why nothing was rewarded. */
+  type SkipReason =
+    /** The customer is not in the program and the options say to skip unknown customers. */
+    | "unknown_customer"
+    /** The program gives 0 points per sale (or does not say): no sale was sent. */
+    | "zero_sale_points"
+    /** Found by email, but WoowUp holds no uid to give points to: find by uid instead. */
+    | "customer_without_uid";
+
+  /** The purchase was registered and the customer given `points`. */
+  interface Rewarded {
+    readonly outcome: "rewarded";
+    readonly uid: string;
+    readonly points: DecimalText;
+    /** Cache it and pass it as `options.salePoints` to save a request per order. */
+    readonly sale_points: DecimalText;
+    readonly transaction_id: string | null;
+    /** Whether this flow added the customer with `initialize_user`. */
+    readonly customer_initialized: boolean;
+  }
+
+  /** Nothing was rewarded, on purpose. */
+  interface Skipped {
+    readonly outcome: "skipped";
+    readonly reason: SkipReason;
+    /** WoowUp's message (for an unknown customer). */
+    readonly message: string | null;
+    readonly sale_points: DecimalText | null;
+    readonly customer_initialized: boolean;
+  }
+
+  /** The purchase was cancelled and its points reverted. */
+  interface Cancelled {
+    readonly outcome: "cancelled";
+    readonly nrofactura: string;
+    readonly transaction_id: string | null;
+  }
+
+  /**
+   * A step failed. `network_error`: fetch rejected or the body could not be read (no answer; the
+   * request may or may not have reached WoowUp). `remote_error`: WoowUp refused, or answered an
+   * HTTP error. `invalid_response`: the answer could not be read. Retrying after a failed
+   * `add_sale_points` is safe: WoowUp refuses a repeated `nrofactura`.
+   */
+  interface Failed<S extends Step = Step> {
+    readonly outcome: "failed";
+    readonly step: S;
+    readonly error: { readonly code: ErrorCode | "network_error"; readonly field: string | null; readonly message: string };
+    /** The HTTP status of the last answer received; `null` after a network error. */
+    readonly status: number | null;
+  }
+
+  /** How a flow ended: branch on `outcome`. */
+  type Outcome = Rewarded | Skipped | Cancelled | Failed;
+
+  /**
+   * The connector guides' flow for one order, sending its requests with `fetch` one after the
+   * other: find the customer (by email or uid) → if unknown, skip or `initialize_user` → read
+   * `contest_sale_points` (0: skip) → `add_sale_points_by_uid` with the points and the detail.
+   *
+   * Resolves with the outcome; WoowUp's refusals, HTTP errors, unreadable answers and network
+   * errors are `failed` outcomes, never rejections. Rejects with a {@link LoyaltyError}, before
+   * anything is sent, when the input does not fit (`customer.email`, `factura[0].precio`, …).
+   */
+  function rewardOrder(input: {
+    client: Client;
+    order: Order | string;
+    options?: RewardOptions | undefined;
+    /** `globalThis.fetch` unless given. */
+    fetch?: Fetch | undefined;
+  }): Promise<Rewarded | Skipped | Failed<"find_customer" | "initialize_user" | "read_sale_points" | "add_sale_points">>;
+
+  /** Cancels one purchase (`cancel_invoice`), with the same rules as {@link rewardOrder}. */
+  function cancelOrder(input: {
+    client: Client;
+    nrofactura: Id;
+    fetch?: Fetch | undefined;
+  }): Promise<Cancelled | Failed<"cancel_invoice">>;
+
+  /** The answers of WoowUp's registration-validation request. */
+  interface RegistrationForm {
+    /** Every answer as PHP's `json_decode` holds it, in the order received. */
+    readonly answers: { readonly [field: string]: JsonValue };
+    /** The text of each answer that has one: `30` → `"30"`, `true` → `"1"`; none for `null`, `false` or lists. */
+    readonly texts: { readonly [field: string]: string };
+  }
+
+  /**
+   * Reads the body WoowUp POSTs to the shop when a user registers (a JSON object of the form's
+   * answers, at most 1 MiB): text, `Uint8Array` or `ArrayBuffer`.
+   */
+  function readRegistrationRequest(body: string | Uint8Array | ArrayBuffer): RegistrationForm;
+
+  /** The shop's verdict: accept, or refuse with a message WoowUp shows to the user. */
+  type RegistrationVerdict = { accept: true } | { accept: false; message: string };
+
+  /** The answer to send back, ready for `new Response(answer.body, answer)`. */
+  interface RegistrationAnswer {
+    readonly status: 200;
+    readonly headers: { readonly "Content-Type": "application/json" };
+    /** `{"status":true}` or `{"status":false,"message":"…"}`, as PHP's `json_encode` writes it. */
+    readonly body: string;
+  }
+
+  /** The answer to WoowUp's registration-validation request. */
+  function registrationAnswer(verdict: RegistrationVerdict): RegistrationAnswer;
+
+  /**
+   * WoowUp's data-processing ("connectors") API: the statistics of a batch run, the requests that
+   * record and list them (`POST /v1/log`, `GET /v1/logs`), the account totals (`GET apiv3/stats`).
+   */
+  namespace connectors {
+    type Entity = "customers" | "purchases" | "products" | "branches";
+
+    /** The account's API key and where the requests go. Unknown names are refused. */
+    interface Config {
+      apiKey: string;
+      /** `https://connectors.woowup.com` unless given. */
+      connectorsBaseUrl?: string | undefined;
+      /** `https://api.woowup.com` unless given (`apiv3/stats`). */
+      apiBaseUrl?: string | undefined;
+      /** How `apiv3/stats` is authorized: `"basic"` (the default, API v3 style) or `"bearer"`. */
+      statsAuth?: "basic" | "bearer" | undefined;
+    }
+
+    /** What one row adds to the statistics besides its outcome. */
+    interface Tally {
+      entity: Entity;
+      /** The row's branch; rows without one count in the totals only. */
+      branch?: string | null | undefined;
+      /** A purchase's total (decimal text, at most 9 decimals, or a number). */
+      revenue?: Amount | null | undefined;
+      /** A purchase's number of item lines. */
+      items?: number | null | undefined;
+    }
+
+    /** A failed row: where it is and why. */
+    interface RowError {
+      file: string;
+      /** The line the row starts on, from 1. */
+      line: number;
+      /** The row's identity when it could be read (uid, invoice number, product code). */
+      key?: string | null | undefined;
+      reason: string;
+    }
+
+    /** A failed row kept by the collector. */
+    interface KeptRowError {
+      readonly entity: Entity;
+      readonly file: string;
+      readonly line: number;
+      readonly key: string | null;
+      readonly reason: string;
+    }
+
+    interface Totals {
+      readonly created: number;
+      readonly updated: number;
+      readonly failed: number;
+    }
+
+    interface PayloadBranchCounts {
+      readonly branch: string;
+      readonly total_created: number;
+      readonly total_updated: number;
+      readonly total_failed: number;
+    }
+
+    /** The log payload, in the shape of the JSON schema on WoowUp's connectors page. */
+    interface LogPayload {
+      readonly files: readonly string[];
+      /** ISO-8601 with offset: `2019-03-12T12:30:00+00:00`. */
+      readonly processingtime: string;
+      readonly stats: {
+        readonly customers?: {
+          readonly total_created: number;
+          readonly total_updated: number;
+          readonly total_failed: number;
+          /** Both key sets: the schema's `total_*` and the examples' `created`, `updated`, `failed`. */
+          readonly per_branches: readonly (PayloadBranchCounts & { readonly created: number; readonly updated: number; readonly failed: number })[];
+        };
+        readonly purchases?: {
+          readonly total_created: number;
+          readonly total_updated: number;
+          readonly total_failed: number;
+          /** Rounded once, halves away from zero. */
+          readonly total_revenue: number;
+          readonly total_invoice_items: number;
+          readonly per_branches: readonly (PayloadBranchCounts & { readonly total_revenue: number; readonly total_invoice_items: number })[];
+        };
+        readonly products?: { readonly total_created: number; readonly total_updated: number; readonly total_failed: number };
+        readonly branches?: { readonly total_created: number; readonly total_updated: number };
+      };
+    }
+
+    /** Adds up a run's outcomes and writes the connectors log payload. */
+    class StatsCollector {
+      /** @param maxErrors - how many failed rows to keep (10 000 unless given); all are counted. */
+      constructor(maxErrors?: number);
+      /** Declares a processed file: its name goes to `files`, its entity to `stats`. */
+      addFile(entity: Entity, name: string): void;
+      /** Counts one row's outcome. */
+      record(tally: Tally, outcome: "created" | "updated" | "failed"): void;
+      /** Counts a failed row and keeps its error. */
+      recordFailure(tally: Tally, error: RowError): void;
+      /**
+       * The payload for {@link logRequest}.
+       * @param processingtime - ISO-8601 text with offset, or a `Date`; the current time when left out.
+       */
+      payload(processingtime?: string | Date): LogPayload;
+      /** Created, updated and failed rows of an entity, all branches. */
+      totals(entity: Entity): Totals;
+      /** The failed rows kept, in the order recorded. */
+      errors(): KeptRowError[];
+      /** Failed rows counted but not kept (beyond `maxErrors`). */
+      readonly errorsDropped: number;
+      /** The files declared, in order. */
+      readonly files: string[];
+      /** The exact revenue of the purchases that reached WoowUp, before rounding. */
+      readonly exactRevenue: DecimalText;
+      /** Releases the collector's wasm memory now (it is released when collected otherwise). */
+      free(): void;
+    }
+
+    /** The filters of `GET /v1/logs`. */
+    interface LogsQuery {
+      entity?: Entity | undefined;
+      /** From 0. */
+      page?: number | undefined;
+      /** From 1; the server's default is 25. */
+      limit?: number | undefined;
+      /** `YYYY-MM-DD`. */
+      from?: string | undefined;
+      /** `YYYY-MM-DD`. */
+      to?: string | undefined;
+    }
+
+    /** The filters of `GET apiv3/stats`. */
+    interface StatsQuery {
+      from?: string | undefined;
+      to?: string | undefined;
+      branch?: string | undefined;
+    }
+
+    interface BranchCounts {
+      readonly branch: string;
+      readonly created: number;
+      readonly updated: number;
+      readonly failed: number;
+      readonly revenue: number | null;
+      readonly invoice_items: number | null;
+    }
+
+    interface EntityCounts {
+      readonly created: number;
+      readonly updated: number;
+      /** `null` for branches. */
+      readonly failed: number | null;
+      readonly revenue: number | null;
+      readonly invoice_items: number | null;
+      readonly per_branches: BranchCounts[];
+    }
+
+    /** A record of `GET /v1/logs`, whichever key names the server used. */
+    interface LogRecord {
+      readonly files: string[];
+      readonly processingtime: string | null;
+      readonly createtime: string | null;
+      readonly stats: { readonly [E in Entity]?: EntityCounts };
+    }
+
+    /** The account's totals, overall and per branch. */
+    interface AccountStats {
+      readonly branch: string | null;
+      readonly total_customers: number;
+      readonly total_purchases: number;
+      readonly total_revenue: number;
+      readonly total_invoice_items: number;
+      readonly per_branches: AccountStats[];
+    }
+
+    /** `POST {connectors}/v1/log` with `Authorization: Bearer {apiKey}`: the payload, as PHP's `json_encode` writes it. */
+    function logRequest(config: Config, payload: LogPayload | string): PostRequest;
+    /** `GET {connectors}/v1/logs?entity&page&limit&from&to`. */
+    function logsRequest(config: Config, query?: LogsQuery): GetRequest;
+    /** `GET {api}/apiv3/stats?from&to&branch`. */
+    function statsRequest(config: Config, query?: StatsQuery): GetRequest;
+    /** The record `POST /v1/log` echoes, or `null` when its 2xx answer holds none; other statuses throw `remote_error`. */
+    function readLogResponse(status: number, body: string): LogRecord | null;
+    /** The records of `GET /v1/logs`. */
+    function readLogsResponse(status: number, body: string): LogRecord[];
+    /** The totals of `GET apiv3/stats` (a trailing comma, as in the page's own example, is accepted). */
+    function readStatsResponse(status: number, body: string): AccountStats;
+  }
 }

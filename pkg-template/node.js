@@ -6,4 +6,4 @@ import { api } from "./api.js";
 initSync({ module: readFileSync(new URL("./loyalty_connector_bg.wasm", import.meta.url)) });
 
 // Defined here, not re-exported, so that no bundler can skip this module and its initialisation.
-export const { lootly, php, LoyaltyError } = api();
+export const { lootly, php, woowup, LoyaltyError } = api();

@@ -3,8 +3,8 @@
 //! core, and turns the result into plain JS values; every failure is thrown as `LoyaltyError`.
 //!
 //! Exports are flat and prefixed by area (`lootlySign`, `phpJsonEncode`); the npm package's
-//! hand-written entry points (pkg-template/) re-export them as the `lootly` and `php`
-//! namespaces. A new area (WoowUp) adds `src/wasm/<area>.rs` (exports named `woowup…`),
+//! hand-written entry points (pkg-template/) re-export them as the `lootly`, `php` and `woowup`
+//! namespaces. A new area adds `src/wasm/<area>.rs` (exports named `<area>…`, as woowup did),
 //! `pkg-template/<area>.js` (the renaming re-exports), its namespace in `pkg-template/api.js`,
 //! in the `export const { … } = api()` line of each entry point and in `index.d.ts`, and its
 //! function names to the surface checks of tests/js/suite.mjs and tests/types/usage.ts.
@@ -17,9 +17,12 @@
 //! Public (and hidden from the docs) only so that tests/wasm_*.rs can call the exports with JS
 //! values, exactly as the package's JavaScript does.
 
+#[cfg(feature = "cli")]
+pub mod batch;
 pub mod dom;
 pub mod error;
 mod input;
 pub mod lootly;
 mod output;
 pub mod php;
+pub mod woowup;

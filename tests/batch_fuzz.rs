@@ -47,6 +47,21 @@ fn csvish() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
+/// A decimal of any size and scale: read by either parser, then maybe multiplied and summed
+/// (up to 38 decimals and 38 digits).
+fn decimal() -> impl Strategy<Value = Decimal> {
+    let read = prop_oneof![
+        "-?[0-9]{1,28}(\\.[0-9]{0,9})?".prop_filter_map("too many digits", |t| Decimal::parse_with_separator(&t, '.')),
+        "-?[0-9]{1,9}(\\.[0-9]{1,9})?(e-?[0-9]{1,2})?".prop_filter_map("out of range", |t| Decimal::parse(&t, "x").ok()),
+    ];
+    (read.clone(), read.clone(), read, 0..4u8).prop_map(|(a, b, c, how)| match how {
+        0 => a,
+        1 => a.checked_mul_normalized(b).unwrap_or(a),
+        2 => a.checked_mul_normalized(b).and_then(|p| p.checked_mul_normalized(c)).unwrap_or(b),
+        _ => a.checked_mul(b).and_then(|p| p.checked_add(c)).unwrap_or(c),
+    })
+}
+
 fn entity() -> impl Strategy<Value = Entity> {
     prop_oneof![Just(Entity::Customers), Just(Entity::Purchases), Just(Entity::Products), Just(Entity::Branches)]
 }
@@ -112,8 +127,8 @@ proptest! {
         let _ = read_log_response(status, &text);
         let _ = read_logs_response(status, &text);
         let _ = read_stats_response(status, &text);
-        let _ = Decimal::parse(&text, '.');
-        let _ = Decimal::parse(&text, ',');
+        let _ = Decimal::parse_with_separator(&text, '.');
+        let _ = Decimal::parse_with_separator(&text, ',');
     }
 
     #[test]
@@ -128,13 +143,32 @@ proptest! {
         let mut sum = Decimal::ZERO;
         for c in &cents {
             let text = format!("{}{}.{:02}", if *c < 0 { "-" } else { "" }, c.abs() / 100, c.abs() % 100);
-            sum = sum.checked_add(Decimal::parse(&text, '.').unwrap()).unwrap();
+            sum = sum.checked_add(Decimal::parse_with_separator(&text, '.').unwrap()).unwrap();
         }
         let total: i64 = cents.iter().sum();
-        prop_assert_eq!(sum, Decimal::parse(&format!("{}{}.{:02}", if total < 0 { "-" } else { "" }, total.abs() / 100, total.abs() % 100), '.').unwrap());
+        prop_assert_eq!(sum, Decimal::parse_with_separator(&format!("{}{}.{:02}", if total < 0 { "-" } else { "" }, total.abs() / 100, total.abs() % 100), '.').unwrap());
         // Rounding halves away from zero, as the log's integers are documented.
         let expect = (total.abs() + 50) / 100 * total.signum();
-        prop_assert_eq!(sum.round(), Some(expect));
+        prop_assert_eq!(sum.round().to_i64(), Some(expect));
+    }
+
+    #[test]
+    fn decimal_operations_never_panic_and_agree(a in decimal(), b in decimal()) {
+        use std::hash::{BuildHasher, RandomState};
+        let _ = (a.checked_mul(b), a.checked_mul_normalized(b), a.to_php_number("x"), a.check_limits("x"), a.is_integer());
+        prop_assert!(a.floor() <= a && a <= a.ceil() && a.floor() <= a.round() && a.round() <= a.ceil());
+        prop_assert!(a.ceil().checked_sub(a.floor()).is_some_and(|d| d <= Decimal::from_i64(1)));
+        prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+        prop_assert_eq!(a == b, a.normalized().to_string() == b.normalized().to_string());
+        let hasher = RandomState::new();
+        prop_assert_eq!(hasher.hash_one(a), hasher.hash_one(a.normalized()));
+        if let Some(sum) = a.checked_add(b) {
+            prop_assert_eq!(sum.checked_sub(b), Some(a));
+        }
+        // Rounding to floats is monotonic: where the floats differ, so do the decimals.
+        if a.to_f64() < b.to_f64() {
+            prop_assert!(a < b);
+        }
     }
 }
 

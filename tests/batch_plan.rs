@@ -240,3 +240,26 @@ fn direct_uid_sends_one_request_per_purchase() {
     assert_eq!(steps, ["add_sale_points_by_uid", "user_by_email", "add_sale_points_by_uid"], "only the purchase with a uid skips the lookup");
     assert!(sent[0].body.as_deref().unwrap().contains("uid=30111222&points=50&nrofactura=A-1"), "{:?}", sent[0].body);
 }
+
+#[test]
+fn amounts_beyond_woowups_limits_fail_their_row() {
+    let client = Client::new("13", "k").unwrap();
+    let planner = Planner::new(&client, PlanOptions::new(Decimal::from_i64(5))).unwrap();
+    let csv = "invoice_number,customer_email,sku,product_name,quantity,unit_price\n\
+               A-1,ana@example.com,S,Soap,2.00,1234567890123456789\n\
+               A-2,ana@example.com,S,Soap,2.00,10.50\n";
+    let works: Vec<Work> = planner.jobs(csv.as_bytes(), "purchases-2019_03_11.csv", &Mapping::default(), CsvOptions::default()).unwrap().collect();
+    let mut sent = Vec::new();
+    let mut reasons = Vec::new();
+    for w in works {
+        let Work::Job(mut job) = w else { panic!() };
+        let outcome = drive(&mut job, &mut sent);
+        reasons.push((outcome, job.reason().map(str::to_string)));
+    }
+    // The CSV reads 19 digits; WoowUp's numbers hold 18, as Decimal::parse says.
+    assert_eq!(reasons[0].0, Outcome::Failed);
+    assert_eq!(reasons[0].1.as_deref(), Some("items[0].precio: out of range: at most 18 significant digits and 18 decimals"));
+    assert_eq!(reasons[1], (Outcome::Created, None));
+    let body = sent.last().unwrap().body.as_deref().unwrap();
+    assert!(body.contains("%22cantidad%22%3A2%2C%22precio%22%3A10.5%7D"), "{body}");
+}

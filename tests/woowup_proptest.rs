@@ -165,7 +165,7 @@ proptest! {
         // a ≤ b, c ≤ b < c + 1, all exact.
         prop_assert!(a.to_f64() <= b.to_f64());
         prop_assert!(c.to_f64() <= b.to_f64() && b.to_f64() < c.to_f64() + 1.0);
-        prop_assert_eq!(c.to_string(), (total * sp).to_string());
+        prop_assert_eq!(c.to_string(), total.checked_mul_normalized(sp).unwrap().to_string());
     }
 
     #[test]

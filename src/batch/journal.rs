@@ -82,7 +82,7 @@ impl JournalEntry {
         };
         let entity = text("entity").and_then(|e| Entity::parse(&e)).ok_or_else(|| LoyaltyError::invalid("journal.entity", "unknown"))?;
         let outcome = text("outcome").and_then(|o| Outcome::parse(&o)).ok_or_else(|| LoyaltyError::invalid("journal.outcome", "unknown"))?;
-        let revenue = Decimal::parse(&text("revenue").unwrap_or_else(|| "0".into()), '.')
+        let revenue = Decimal::parse_with_separator(&text("revenue").unwrap_or_else(|| "0".into()), '.')
             .ok_or_else(|| LoyaltyError::invalid("journal.revenue", "not a decimal"))?;
         Ok(JournalEntry {
             file: text("file").ok_or_else(|| LoyaltyError::missing("journal.file"))?,

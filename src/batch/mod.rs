@@ -1,6 +1,7 @@
 //! The end-of-day batch connector (WoowUp's "process all the purchase orders together").
 
 pub mod csv;
+pub mod doubt;
 pub mod journal;
 pub mod plan;
 pub mod reader;

@@ -35,7 +35,6 @@
 use super::reader::{FileParser, FileReader, Parsed, Row, RowRef};
 use super::rows::{entity_of_file, CustomerRow, Mapping, ProductRow, Purchase};
 use super::csv::CsvOptions;
-use crate::decimal::Decimal as Amount;
 use crate::error::{LoyaltyError, Result};
 use crate::http::Request;
 use crate::woowup::connectors::{Entity, Outcome, RowError, StatsCollector};
@@ -156,10 +155,6 @@ fn text(e: &LoyaltyError) -> String {
     e.to_string()
 }
 
-fn amount(d: Amount, field: &str) -> Result<Decimal> {
-    Decimal::parse(&d.to_string(), field)
-}
-
 impl Planner {
     pub fn new(client: &Client, options: PlanOptions) -> Result<Planner> {
         if options.sale_points.is_negative() {
@@ -235,8 +230,8 @@ impl Planner {
             let mut it = InvoiceItem::new(
                 item.sku,
                 item.product_name,
-                amount(item.quantity, "cantidad").map_err(at)?,
-                amount(item.unit_price, "precio").map_err(at)?,
+                item.quantity.check_limits("cantidad").map_err(at)?,
+                item.unit_price.check_limits("precio").map_err(at)?,
             );
             it.category_code = item.category_code;
             it.variations = item.variations.into_iter().map(|(name, value)| Variation { name, value }).collect();
@@ -246,7 +241,7 @@ impl Planner {
             if self.options.sale_points.is_zero() {
                 return Err(LoyaltyError::invalid("sale_points", "the program gives 0 points per sale: nothing was sent"));
             }
-            let total = amount(p.total, "total")?;
+            let total = p.total.check_limits("total")?;
             let points = crate::woowup::points(total, self.options.sale_points, self.options.rule)?;
             let sale = AddSalePointsByUid {
                 uid: uid.clone(),
@@ -261,7 +256,7 @@ impl Planner {
         let find_by = self.options.find_by.unwrap_or(if p.customer_uid.is_some() { FindBy::Uid } else { FindBy::Email });
         let order = Order {
             nrofactura: p.invoice_number,
-            total: amount(p.total, "total")?,
+            total: p.total.check_limits("total")?,
             customer: Customer {
                 uid: p.customer_uid,
                 email: p.customer_email,
@@ -289,7 +284,7 @@ impl Planner {
             thumbnail_url: p.thumbnail_url.clone(),
             image_url: p.image_url.clone(),
             url: p.url.clone(),
-            cost: p.cost.map(|c| amount(c, "cost")).transpose()?,
+            cost: p.cost.map(|c| c.check_limits("cost")).transpose()?,
         };
         Ok(State::Product(self.client.save_product(&product)?))
     }

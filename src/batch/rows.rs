@@ -241,7 +241,7 @@ impl Header {
     fn decimal(&self, record: &Record, name: &str) -> Result<Option<Decimal>> {
         match self.get(record, name) {
             None => Ok(None),
-            Some(v) => Decimal::parse(v, self.decimal).map(Some).ok_or_else(|| {
+            Some(v) => Decimal::parse_with_separator(v, self.decimal).map(Some).ok_or_else(|| {
                 LoyaltyError::invalid(name, format!("{v:?} is not a decimal number (separator {:?})", self.decimal))
             }),
         }

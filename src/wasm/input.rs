@@ -128,7 +128,8 @@ impl Fields {
         Ok(Fields { keys, entries })
     }
 
-    fn get(&self, name: &str) -> JsValue {
+    /// A property as given (`undefined` when absent), for values that need not be text.
+    pub fn get(&self, name: &str) -> JsValue {
         match self.keys.iter().position(|key| key == name) {
             Some(i) => self.entries.get(i as u32 + 1),
             None => JsValue::UNDEFINED,

@@ -1,7 +1,7 @@
 //! Products and categories: `save_product` (its fields in the query string of a POST without a
 //! body, as the reference shows) and `save_category_tree` (a JSON body).
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::validate;
 use super::Client;

@@ -26,7 +26,7 @@
 //! assert!(matches!(outcome, Outcome::Rewarded { ref transaction_id, .. } if transaction_id.as_deref() == Some("2424")));
 //! ```
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::invoice::InvoiceItem;
 use super::points::{points, PointsRule};

@@ -5,7 +5,7 @@
 //! line total; the reference page is the contract). `cantidad` is the quantity (positive, may be
 //! fractional for goods sold by weight); both are written as JSON numbers (`2`, `10.3`).
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::validate::{self, MAX_ITEMS};
 use crate::error::{LoyaltyError, Result};

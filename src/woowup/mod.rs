@@ -31,7 +31,6 @@
 mod catalog;
 pub mod connectors;
 mod client;
-mod decimal;
 mod email;
 mod fields;
 mod flow;
@@ -46,7 +45,7 @@ mod validate;
 
 pub use catalog::{category_tree, Category, CategoryId, SaveProduct, MAX_CATEGORIES, MAX_CATEGORY_DEPTH};
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL};
-pub use decimal::Decimal;
+pub use crate::decimal::Decimal;
 pub use email::{TransactionalEmail, MAX_RECIPIENTS};
 pub use fields::from_json;
 pub use flow::{CancelOrder, Customer, FindBy, Flow, Next, Order, Outcome, RewardOptions, RewardOrder, SkipReason, Step, UnknownCustomer};

@@ -5,7 +5,7 @@
 //! [`MAX_POINTS`], are `invalid_field` errors; NaN and infinities cannot be a [`Decimal`]
 //! (`non_finite_number` when converted from a float).
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use crate::error::{LoyaltyError, Result};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -59,10 +59,14 @@ pub fn points(total: Decimal, sale_points: Decimal, rule: PointsRule) -> Result<
     if sale_points.is_negative() {
         return Err(LoyaltyError::invalid("sale_points", "must not be negative"));
     }
+    // Never `None` for numbers read by `Decimal::parse`: their product always fits.
+    let mul = |a: Decimal, b: Decimal| {
+        a.checked_mul_normalized(b).ok_or_else(|| LoyaltyError::invalid("points", "total × sale_points is out of range"))
+    };
     let points = match rule {
-        PointsRule::CeilOfFlooredTotal => (sale_points * total.floor()).ceil(),
-        PointsRule::CeilOfTotal => (sale_points * total).ceil(),
-        PointsRule::Unrounded => sale_points * total,
+        PointsRule::CeilOfFlooredTotal => mul(sale_points, total.floor())?.ceil(),
+        PointsRule::CeilOfTotal => mul(sale_points, total)?.ceil(),
+        PointsRule::Unrounded => mul(sale_points, total)?,
     };
     if !points.magnitude_at_most(MAX_POINTS) {
         return Err(LoyaltyError::invalid("points", format!("more than {MAX_POINTS} points")));

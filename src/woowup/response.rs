@@ -9,7 +9,7 @@
 //! WoowUp's message; a body that cannot be read becomes `InvalidResponse` (or `Remote` with
 //! `HTTP {status}` when the HTTP code already says the call failed, as a proxy's HTML page does).
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use crate::error::{LoyaltyError, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -4,7 +4,7 @@
 //! The form bodies start with `app_id`, as the reference's parameter tables list it and as
 //! WoowUp's PHP client sends it (the page's curl samples leave it out; the URL carries it too).
 
-use super::decimal::Decimal;
+use crate::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::invoice::{factura_json, InvoiceItem};
 use super::points::MAX_POINTS;

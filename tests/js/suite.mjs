@@ -7,6 +7,7 @@
 
 import { deepEqual, equal, ok, throwsLoyalty } from "./assert.mjs";
 import { checkVectors } from "./vectors.mjs";
+import { woowupSuite } from "./woowup.mjs";
 
 /** The guide's example order (Lootly custom API guide), api key `xxx`, secret `xxx`. */
 export const GUIDE =
@@ -42,8 +43,8 @@ export function suite({ test, lib, vectorFiles, runtime }) {
   const { lootly, php, LoyaltyError } = lib;
   const throws = (fn, code, field) => throwsLoyalty(fn, LoyaltyError, code, field);
 
-  test("package: exports lootly, php and LoyaltyError, each function present", () => {
-    deepEqual(Object.keys(lib).sort(), ["LoyaltyError", "lootly", "php"]);
+  test("package: exports lootly, php, woowup and LoyaltyError, each function present", () => {
+    deepEqual(Object.keys(lib).sort(), ["LoyaltyError", "lootly", "php", "woowup"]);
     deepEqual(Object.keys(lootly).sort(), LOOTLY_FUNCTIONS);
     deepEqual(Object.keys(php).sort(), PHP_FUNCTIONS);
     for (const name of LOOTLY_FUNCTIONS) equal(typeof lootly[name], "function", `lootly.${name}`);
@@ -316,5 +317,6 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     equal(lootly.sign(GUIDE, creds).hmac, GUIDE_HMAC);
   });
 
+  woowupSuite({ test, lib, runtime });
   checkVectors({ test, lib, vectorFiles });
 }

@@ -299,7 +299,7 @@ fn int(n: u64) -> Value {
 }
 
 fn revenue(d: Decimal, field: &str) -> Result<Value> {
-    d.round().map(Value::Int).ok_or_else(|| LoyaltyError::invalid(field, "revenue does not fit in an integer"))
+    d.round().to_i64().map(Value::Int).ok_or_else(|| LoyaltyError::invalid(field, "revenue does not fit in an integer"))
 }
 
 fn entity_payload(entity: Entity, e: &EntityStats) -> Result<Array> {
@@ -412,7 +412,7 @@ mod tests {
         Tally {
             entity: Entity::Purchases,
             branch: branch.map(str::to_string),
-            revenue: Decimal::parse(total, '.').unwrap(),
+            revenue: Decimal::parse_with_separator(total, '.').unwrap(),
             items,
         }
     }
