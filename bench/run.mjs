@@ -28,9 +28,9 @@ const line = (s = "") => {
   out.push(s);
   console.log(s);
 };
-const table = (head, rows) => {
+const table = (head, rows, left = [0]) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const fmt = (r) => "  " + r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+  const fmt = (r) => "  " + r.map((c, i) => (left.includes(i) ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ").trimEnd();
   line(fmt(head));
   for (const r of rows) line(fmt(r));
 };
@@ -81,7 +81,8 @@ await section("size", "4. Size (gzip -9; install = `npm install` alone into an e
   const r = await benchSize();
   const ours = r.rows["loyalty-connector"];
   if (ours) {
-    line(`  ours: wasm ${kb(ours.wasm_raw)} raw, ${kb(ours.wasm_gzip)} gzipped; JS ${kb(ours.js_raw)} raw, ${kb(ours.js_gzip)} gzipped; tarball ${kb(ours.tarball_bytes)}`);
+    line(`  ours: library wasm (${ours.wasm_files.join(", ")}) ${kb(ours.wasm_raw)} raw, ${kb(ours.wasm_gzip)} gzipped; library JS ${kb(ours.js_raw)} raw, ${kb(ours.js_gzip)} gzipped; tarball ${kb(ours.tarball_bytes)}`);
+    for (const [n, w] of Object.entries(ours.other_wasm ?? {})) line(`  also in the package: ${n} ${kb(w.raw)} raw, ${kb(w.gzip)} gzipped`);
   }
   table(["package", "installed", "packages", "÷ ours"], Object.entries(r.rows).map(([name, v]) =>
     [name, kb(v.install_bytes), v.packages, name === "loyalty-connector" ? "1.00× (ref)" : x(v.ratio)]));
@@ -130,12 +131,12 @@ if (s?.rows) {
   }
 }
 const size = results.size?.rows?.["loyalty-connector"];
-if (size) aim("the whole wasm under 60 KB gzipped", size.wasm_gzip < 60 * 1024, `${kb(size.wasm_gzip)}`);
+if (size) aim("the whole wasm under 60 KB gzipped", size.wasm_gzip < 60 * 1024, `library wasm ${kb(size.wasm_gzip)}${Object.keys(size.other_wasm ?? {}).length ? " (the CLI's wasm apart)" : ""}`);
 results.aims = aims;
 if (aims.length) {
   line();
   line("Aims (this run)");
-  table(["aim", "met", "detail"], aims.map((a) => [a.aim, a.met ? "yes" : "NO", a.detail]));
+  table(["aim", "met", "detail"], aims.map((a) => [a.aim, a.met ? "yes" : "NO", a.detail]), [0, 2]);
 }
 results.machine_after = machine();
 results.seconds = Math.round((Date.now() - started) / 1000);

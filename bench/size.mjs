@@ -39,14 +39,22 @@ export async function benchSize() {
   const rows = {};
   const notes = [];
   if (dir) {
-    const wasm = files(dir, (n) => n.endsWith(".wasm"));
-    const js = files(dir, (n) => /\.(m?js)$/.test(n));
+    // The library's wasm is the one at the package root (what `import "loyalty-connector"`
+    // loads); others (the CLI's own wasm under cli/) are reported apart.
+    const wasmAll = files(dir, (n) => n.endsWith(".wasm"));
+    const wasm = wasmAll.filter((n) => !n.includes("/"));
+    const js = files(dir, (n) => /\.(m?js)$/.test(n)).filter((n) => !n.startsWith("cli/"));
     const sum = (list, f) => list.reduce((a, n) => a + f(readFileSync(join(dir, n))), 0);
+    const other_wasm = Object.fromEntries(wasmAll.filter((n) => n.includes("/")).map((n) => {
+      const b = readFileSync(join(dir, n));
+      return [n, { raw: b.length, gzip: gz(b) }];
+    }));
     const tarball = execFileSync("npm", ["pack", "--pack-destination", tmpdir(), "--loglevel=error"], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop();
     const tgz = join(tmpdir(), tarball);
     try {
       rows["loyalty-connector"] = {
-        wasm_raw: sum(wasm, (b) => b.length), wasm_gzip: sum(wasm, gz),
+        wasm_files: wasm, wasm_raw: sum(wasm, (b) => b.length), wasm_gzip: sum(wasm, gz),
+        other_wasm,
         js_raw: sum(js, (b) => b.length), js_gzip: sum(js, gz),
         tarball_bytes: statSync(tgz).size,
         ...installSize(tgz),
