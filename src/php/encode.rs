@@ -68,7 +68,7 @@ fn write_int(out: &mut String, i: i64) {
     if i < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default()); // no-panic: at indexes the digit buffer
 }
 
 fn enter(depth: usize) -> Result<usize> {
@@ -122,7 +122,7 @@ pub fn write_string(out: &mut String, s: &str) {
     let (mut i, mut plain_from) = (0, 0);
     while i < bytes.len() {
         // Skip what is written as it is (most of any text) with one table look-up per byte.
-        match bytes[i..].iter().position(|&b| ESCAPED[usize::from(b)]) {
+        match bytes[i..].iter().position(|&b| ESCAPED[usize::from(b)]) { // no-panic: i < len; table has 256 entries
             Some(run) => i += run,
             None => break,
         }
@@ -151,7 +151,7 @@ pub fn write_string(out: &mut String, s: &str) {
             i += 1;
         } else {
             // `i` starts a character (continuation bytes are skipped with it).
-            let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+            let ch = s[i..].chars().next().unwrap_or('\u{fffd}'); // no-panic: i is a char boundary (a lead byte)
             let mut units = [0u16; 2];
             for unit in ch.encode_utf16(&mut units) {
                 push_unit(out, *unit);
@@ -160,7 +160,7 @@ pub fn write_string(out: &mut String, s: &str) {
         }
         plain_from = i;
     }
-    out.push_str(&s[plain_from..]);
+    out.push_str(&s[plain_from..]); // no-panic: plain_from is a char boundary <= len
     out.push('"');
 }
 

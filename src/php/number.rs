@@ -43,7 +43,7 @@ pub fn write_double(out: &mut String, value: f64, precision: Precision, exp_char
         } else {
             out.push_str(&digits[..decpt]);
             out.push('.');
-            out.push_str(&digits[decpt..]);
+            out.push_str(&digits[decpt..]); // no-panic: decpt < digits.len() in this branch
         }
     }
 }
@@ -123,10 +123,10 @@ fn is_ws(b: u8) -> bool {
 /// digits with an optional fraction and exponent. `None` when the string is not numeric.
 pub fn numeric(s: &[u8]) -> Option<Numeric> {
     let start = s.iter().position(|&b| !is_ws(b))?;
-    let s = &s[start..];
+    let s = &s[start..]; // no-panic: start is a position found in s
     let negative = s.first() == Some(&b'-');
     let after_sign = usize::from(matches!(s.first(), Some(b'-' | b'+')));
-    let body = &s[after_sign..];
+    let body = &s[after_sign..]; // no-panic: after_sign is 1 only when s has a first byte
     let is_double;
     let mut end; // end of the number inside `s`
     let mut digits = 0;
@@ -166,7 +166,7 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
         value = parse_f64(&s[..len]);
         end = len;
     }
-    if !s[end..].iter().all(|&b| is_ws(b)) {
+    if !s[end..].iter().all(|&b| is_ws(b)) { // no-panic: end never passes s.len() (digits scanned in s)
         return None;
     }
     let overflow = if negative { -1 } else { 1 };
@@ -193,7 +193,7 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
 /// The length of the longest prefix of `s` that C's `strtod` reads as a decimal number.
 fn strtod_prefix(s: &[u8]) -> usize {
     let mut i = usize::from(matches!(s.first(), Some(b'-' | b'+')));
-    let int_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let int_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count(); // no-panic: i is 1 only with a sign byte
     i += int_digits;
     let mut frac_digits = 0;
     if s.get(i) == Some(&b'.') {
