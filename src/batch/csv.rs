@@ -368,8 +368,18 @@ impl<R: BufRead> Iterator for CsvReader<R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A reader that is interrupted once, then fails (a file on a disk that went away).
+    pub(crate) struct Broken(pub bool);
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            let kind = if std::mem::replace(&mut self.0, true) { std::io::ErrorKind::Other } else { std::io::ErrorKind::Interrupted };
+            Err(std::io::Error::new(kind, "disk gone"))
+        }
+    }
 
     type Got = Result<(u64, Vec<String>), (u64, String)>;
 
@@ -473,5 +483,23 @@ mod tests {
         let opts = CsvOptions { delimiter: b';', ..CsvOptions::default() };
         let r: Vec<_> = CsvReader::new(&b"a;\"b;c\";1,5\n"[..], opts).collect();
         assert_eq!(r[0].as_ref().unwrap().fields().collect::<Vec<_>>(), ["a", "b;c", "1,5"]);
+    }
+
+    #[test]
+    fn a_read_error_ends_the_input_and_is_reported() {
+        let input = std::io::BufReader::new(std::io::Read::chain(&b"a,b\nc,d"[..], Broken(false)));
+        let mut reader = CsvReader::new(input, CsvOptions::default());
+        let got: Vec<Got> = reader
+            .by_ref()
+            .map(|r| r.map(|r| (r.line, r.fields().map(str::to_string).collect())).map_err(|e| (e.line, e.reason)))
+            .collect();
+        let expected: Vec<Got> = vec![
+            Ok((1, vec!["a".into(), "b".into()])),
+            Ok((2, vec!["c".into(), "d".into()])),
+            Err((2, "the file could not be read to its end".into())),
+        ];
+        assert_eq!(got, expected);
+        assert_eq!(reader.io_error().map(|e| (e.kind(), e.to_string())), Some((std::io::ErrorKind::Other, "disk gone".into())));
+        assert!(reader.next().is_none());
     }
 }

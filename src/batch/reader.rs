@@ -636,4 +636,20 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert!(invalid(&items[0]).1.reason.contains("more than 10000 lines"));
     }
+
+    #[test]
+    fn a_read_error_ends_the_file_and_is_reported() {
+        let text = format!("{HEAD}F1,a@b.c,X,,S1,Soap,1,1\nF1,a@b.c,X,,S2,Towel,1,1");
+        let input = std::io::BufReader::new(std::io::Read::chain(text.as_bytes(), crate::batch::csv::tests::Broken(false)));
+        let parser = FileParser::new(Entity::Purchases, "f.csv", &Mapping::default(), CsvOptions::default()).unwrap();
+        let mut reader = FileReader::new(input, parser);
+        let items: Vec<Parsed> = reader.by_ref().collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        let (r, p) = purchase(&items[0]);
+        assert_eq!((r.line, r.last_line, p.items.len()), (2, 3, 2));
+        let Parsed::FileError(e) = &items[1] else { panic!("not a file error: {:?}", items[1]) };
+        assert_eq!((e.line, e.reason.as_str()), (3, "the file could not be read to its end: disk gone"));
+        assert_eq!(reader.io_error().map(std::io::Error::kind), Some(std::io::ErrorKind::Other));
+        assert!(reader.next().is_none());
+    }
 }
