@@ -341,27 +341,69 @@ impl<R: BufRead> Iterator for CsvReader<R> {
     type Item = CsvItem;
 
     fn next(&mut self) -> Option<CsvItem> {
-        loop {
-            if let Some(item) = self.parser.next_item() {
-                return Some(item);
+        pull(&mut self.reader, &mut self.parser, &mut self.io_error)
+    }
+}
+
+/// A push parser that [`pull`] drives from a `BufRead`: [`CsvParser`] and the batch's
+/// `FileParser`.
+pub(crate) trait PushParser {
+    type Item;
+    fn feed(&mut self, chunk: &[u8]);
+    fn finish(&mut self);
+    fn next_item(&mut self) -> Option<Self::Item>;
+    fn finished(&self) -> bool;
+    /// Ends the input after a read error and queues the item that reports it.
+    fn read_failed(&mut self, error: &std::io::Error);
+}
+
+impl PushParser for CsvParser {
+    type Item = CsvItem;
+
+    fn feed(&mut self, chunk: &[u8]) {
+        CsvParser::feed(self, chunk)
+    }
+
+    fn finish(&mut self) {
+        CsvParser::finish(self)
+    }
+
+    fn next_item(&mut self) -> Option<CsvItem> {
+        CsvParser::next_item(self)
+    }
+
+    fn finished(&self) -> bool {
+        self.finished
+    }
+
+    fn read_failed(&mut self, _error: &std::io::Error) {
+        let line = self.line;
+        self.finish();
+        self.out.push_back(Err(CsvError { line, reason: "the file could not be read to its end".into() }));
+    }
+}
+
+/// The pull loop of the readers: the parser's next item, feeding it from `reader` until it has
+/// one or is finished. A read error ends the input; it is kept in `io_error`.
+pub(crate) fn pull<P: PushParser>(reader: &mut impl BufRead, parser: &mut P, io_error: &mut Option<std::io::Error>) -> Option<P::Item> {
+    loop {
+        if let Some(item) = parser.next_item() {
+            return Some(item);
+        }
+        if parser.finished() {
+            return None;
+        }
+        match reader.fill_buf() {
+            Ok([]) => parser.finish(),
+            Ok(chunk) => {
+                let n = chunk.len();
+                parser.feed(chunk);
+                reader.consume(n);
             }
-            if self.parser.finished {
-                return None;
-            }
-            match self.reader.fill_buf() {
-                Ok([]) => self.parser.finish(),
-                Ok(chunk) => {
-                    let n = chunk.len();
-                    self.parser.feed(chunk);
-                    self.reader.consume(n);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let line = self.parser.line;
-                    self.io_error = Some(e);
-                    self.parser.finish();
-                    self.parser.out.push_back(Err(CsvError { line, reason: "the file could not be read to its end".into() }));
-                }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                parser.read_failed(&e);
+                *io_error = Some(e);
             }
         }
     }

@@ -17,7 +17,7 @@
 //! belong to one invoice, that invoice is failed too: the unreadable line may have been one of
 //! its items, and a purchase must not be sent with an item missing.
 
-use super::csv::{CsvError, CsvOptions, CsvParser, Record};
+use super::csv::{pull, CsvError, CsvOptions, CsvParser, PushParser, Record};
 use super::rows::{BranchRow, CustomerRow, Header, ItemRow, Mapping, ProductRow, Purchase, PurchaseLine};
 use crate::decimal::Decimal;
 use crate::error::{LoyaltyError, Result};
@@ -474,30 +474,34 @@ impl<R: BufRead> Iterator for FileReader<R> {
     type Item = Parsed;
 
     fn next(&mut self) -> Option<Parsed> {
-        loop {
-            if let Some(item) = self.parser.next_item() {
-                return Some(item);
-            }
-            if self.parser.finished {
-                return None;
-            }
-            match self.reader.fill_buf() {
-                Ok([]) => self.parser.finish(),
-                Ok(chunk) => {
-                    let n = chunk.len();
-                    self.parser.feed(chunk);
-                    self.reader.consume(n);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let line = self.parser.csv.line();
-                    let error = self.parser.file_error(line, format!("the file could not be read to its end: {e}"));
-                    self.io_error = Some(e);
-                    self.parser.finish();
-                    self.parser.out.push_back(Parsed::FileError(error));
-                }
-            }
-        }
+        pull(&mut self.reader, &mut self.parser, &mut self.io_error)
+    }
+}
+
+impl PushParser for FileParser {
+    type Item = Parsed;
+
+    fn feed(&mut self, chunk: &[u8]) {
+        FileParser::feed(self, chunk)
+    }
+
+    fn finish(&mut self) {
+        FileParser::finish(self)
+    }
+
+    fn next_item(&mut self) -> Option<Parsed> {
+        FileParser::next_item(self)
+    }
+
+    fn finished(&self) -> bool {
+        self.finished
+    }
+
+    fn read_failed(&mut self, error: &std::io::Error) {
+        let line = self.csv.line();
+        let error = self.file_error(line, format!("the file could not be read to its end: {error}"));
+        self.finish();
+        self.out.push_back(Parsed::FileError(error));
     }
 }
 
