@@ -546,4 +546,21 @@ mod tests {
         assert_eq!(read_log_response(200, body.trim_start_matches('[').trim_end_matches(']')).unwrap().unwrap().files.len(), 2);
         assert_eq!(read_log_response(401, "Unauthorized").unwrap_err().code(), "remote_error");
     }
+
+    #[test]
+    fn lists_that_are_not_lists_are_named_by_their_path() {
+        fn reason<T: std::fmt::Debug>(r: Result<T>) -> String {
+            match r {
+                Err(LoyaltyError::InvalidResponse { reason, .. }) => reason,
+                other => panic!("not an invalid response: {other:?}"),
+            }
+        }
+        assert_eq!(reason(read_logs_response(200, r#"[{"files":"a.csv"}]"#)), "logs[0].files is not a list");
+        let logs = |per_branches: &str| read_logs_response(200, &format!(r#"[{{"files":null,"stats":{{"customers":{{"per_branches":{per_branches}}}}}}}]"#));
+        assert_eq!(reason(logs("{}")), "logs[0].stats.customers.per_branches is not a list");
+        assert_eq!(reason(logs("[1]")), "logs[0].stats.customers.per_branches[0] is not an object");
+        assert_eq!(logs("null").unwrap()[0].stats[0].1.per_branches, []);
+        let stats = read_stats_response(200, r#"{"per_branches":[{"branch":"A","per_branches":"x"}]}"#);
+        assert_eq!(reason(stats), "stats.per_branches[0].per_branches is not a list");
+    }
 }
