@@ -321,6 +321,16 @@ fn get_f64(o: &serde_json::Map<String, Json>, name: &str, status: u16, at: &str)
     }
 }
 
+/// The list `at.name`, each element read with `read` (given its path `at.name[i]`); missing or
+/// null is an empty list.
+fn get_list<T>(o: &serde_json::Map<String, Json>, name: &str, status: u16, at: &str, read: impl Fn(&Json, u16, &str) -> Result<T>) -> Result<Vec<T>> {
+    match o.get(name) {
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Array(items)) => items.iter().enumerate().map(|(i, v)| read(v, status, &format!("{at}.{name}[{i}]"))).collect(),
+        Some(_) => Err(invalid(status, format!("{at}.{name} is not a list"))),
+    }
+}
+
 fn read_branch(v: &Json, status: u16, at: &str) -> Result<BranchCounts> {
     let o = v.as_object().ok_or_else(|| invalid(status, format!("{at} is not an object")))?;
     let branch = match o.get("branch") {
@@ -340,15 +350,7 @@ fn read_branch(v: &Json, status: u16, at: &str) -> Result<BranchCounts> {
 
 fn read_entity(v: &Json, status: u16, at: &str) -> Result<EntityCounts> {
     let o = v.as_object().ok_or_else(|| invalid(status, format!("{at} is not an object")))?;
-    let per_branches = match o.get("per_branches") {
-        None | Some(Json::Null) => Vec::new(),
-        Some(Json::Array(rows)) => rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| read_branch(r, status, &format!("{at}.per_branches[{i}]")))
-            .collect::<Result<_>>()?,
-        Some(_) => return Err(invalid(status, format!("{at}.per_branches is not a list"))),
-    };
+    let per_branches = get_list(o, "per_branches", status, at, read_branch)?;
     Ok(EntityCounts {
         created: get_int(o, &["total_created"], status, at)?.unwrap_or(0),
         updated: get_int(o, &["total_updated"], status, at)?.unwrap_or(0),
@@ -361,11 +363,7 @@ fn read_entity(v: &Json, status: u16, at: &str) -> Result<EntityCounts> {
 
 fn read_record(v: &Json, status: u16, at: &str) -> Result<LogRecord> {
     let o = v.as_object().ok_or_else(|| invalid(status, format!("{at} is not an object")))?;
-    let files = match o.get("files") {
-        None | Some(Json::Null) => Vec::new(),
-        Some(Json::Array(a)) => a.iter().map(|f| f.as_str().unwrap_or_default().to_string()).collect(),
-        Some(_) => return Err(invalid(status, format!("{at}.files is not a list"))),
-    };
+    let files = get_list(o, "files", status, at, |f, _, _| Ok(f.as_str().unwrap_or_default().to_string()))?;
     let text = |name: &str| o.get(name).and_then(Json::as_str).map(str::to_string);
     let mut stats = Vec::new();
     if let Some(s) = o.get("stats").and_then(Json::as_object) {
@@ -412,15 +410,7 @@ pub fn read_logs_response(status: u16, body: &str) -> Result<Vec<LogRecord>> {
 
 fn read_account(v: &Json, status: u16, at: &str) -> Result<AccountStats> {
     let o = v.as_object().ok_or_else(|| invalid(status, format!("{at} is not an object")))?;
-    let per_branches = match o.get("per_branches") {
-        None | Some(Json::Null) => Vec::new(),
-        Some(Json::Array(rows)) => rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| read_account(r, status, &format!("{at}.per_branches[{i}]")))
-            .collect::<Result<_>>()?,
-        Some(_) => return Err(invalid(status, format!("{at}.per_branches is not a list"))),
-    };
+    let per_branches = get_list(o, "per_branches", status, at, read_account)?;
     Ok(AccountStats {
         branch: o.get("branch").and_then(Json::as_str).map(str::to_string),
         total_customers: get_int(o, &["total_customers"], status, at)?.unwrap_or(0),
