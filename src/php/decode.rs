@@ -52,6 +52,33 @@ pub(super) const STRING_STOPS: [bool; 256] = {
     stops
 };
 
+/// The character a one-letter JSON escape (`\n`, `\"`, …) stands for; `None` for any other
+/// letter, `u` included.
+#[inline]
+pub(super) fn simple_escape(c: u8) -> Option<char> {
+    Some(match c {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
+/// The character a UTF-16 surrogate pair (two `\u` escapes) stands for; `None` when `high` and
+/// `low` are not a high and a low surrogate.
+#[inline]
+pub(super) fn surrogate_pair(high: u32, low: u32) -> Option<char> {
+    if !(0xd800..0xdc00).contains(&high) || !(0xdc00..0xe000).contains(&low) {
+        return None;
+    }
+    char::from_u32(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00))
+}
+
 struct Parser<'a> {
     text: &'a str,
     s: &'a [u8],
@@ -218,40 +245,25 @@ impl Parser<'_> {
         self.at += 1;
         let c = self.peek().ok_or_else(|| self.error("unterminated string"))?;
         self.at += 1;
-        let simple = match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let unit = self.hex4()?;
-                let ch = match unit {
-                    0xd800..=0xdbff => {
-                        if self.s[self.at..].starts_with(b"\\u") {
-                            self.at += 2;
-                            let low = self.hex4()?;
-                            if !(0xdc00..=0xdfff).contains(&low) {
-                                return Err(self.error("unpaired UTF-16 surrogate"));
-                            }
-                            let code = 0x10000 + ((u32::from(unit) - 0xd800) << 10) + (u32::from(low) - 0xdc00);
-                            char::from_u32(code)
-                        } else {
-                            None
-                        }
-                    }
-                    _ => char::from_u32(u32::from(unit)),
-                };
-                let Some(ch) = ch else { return Err(self.error("unpaired UTF-16 surrogate")) };
-                out.push(ch);
-                return Ok(());
+        if c != b'u' {
+            out.push(simple_escape(c).ok_or_else(|| self.error("invalid escape"))?);
+            return Ok(());
+        }
+        let unit = u32::from(self.hex4()?);
+        let ch = match unit {
+            0xd800..=0xdbff => {
+                if self.s[self.at..].starts_with(b"\\u") {
+                    self.at += 2;
+                    let low = self.hex4()?;
+                    surrogate_pair(unit, u32::from(low))
+                } else {
+                    None
+                }
             }
-            _ => return Err(self.error("invalid escape")),
+            _ => char::from_u32(unit),
         };
-        out.push(simple);
+        let Some(ch) = ch else { return Err(self.error("unpaired UTF-16 surrogate")) };
+        out.push(ch);
         Ok(())
     }
 

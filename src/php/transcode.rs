@@ -6,7 +6,7 @@
 //! full decode → encode path, the one that knows every PHP rule. It never answers differently
 //! from that path (tested below against it, and through `lootly::sign` against php-cli).
 
-use super::decode::STRING_STOPS;
+use super::decode::{simple_escape, surrogate_pair, STRING_STOPS};
 use super::encode::write_string;
 use super::value::Key;
 use std::borrow::Cow;
@@ -262,32 +262,19 @@ impl<'a> Transcoder<'a> {
     }
 
     fn escape(&mut self) -> Option<char> {
-        Some(match self.next()? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let unit = self.hex4()?;
-                if (0xd800..0xdc00).contains(&unit) {
-                    if self.next()? != b'\\' || self.next()? != b'u' {
-                        return None;
-                    }
-                    let low = self.hex4()?;
-                    if !(0xdc00..0xe000).contains(&low) {
-                        return None;
-                    }
-                    char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))?
-                } else {
-                    char::from_u32(unit)? // a lone low surrogate is None: the full path refuses it
-                }
+        let c = self.next()?;
+        if c != b'u' {
+            return simple_escape(c);
+        }
+        let unit = self.hex4()?;
+        if (0xd800..0xdc00).contains(&unit) {
+            if self.next()? != b'\\' || self.next()? != b'u' {
+                return None;
             }
-            _ => return None,
-        })
+            surrogate_pair(unit, self.hex4()?)
+        } else {
+            char::from_u32(unit) // a lone low surrogate is None: the full path refuses it
+        }
     }
 
     fn hex4(&mut self) -> Option<u32> {
