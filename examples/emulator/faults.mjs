@@ -13,6 +13,8 @@
 //   pathPrefix  only requests whose path starts with this
 //   seed        the seed of the random draws (default 1)
 
+import { mulberry32 } from './random.mjs';
+
 const PROGRAMS = ['lootly', 'woowup', 'connectors'];
 
 export function createFaults() {
@@ -106,16 +108,4 @@ function normalise(input) {
   if (unknown.length) errors.push(`unknown fields: ${unknown.join(', ')}`);
   if (errors.length) throw Object.assign(new Error(errors.join('; ')), { status: 400, errors });
   return spec;
-}
-
-/** mulberry32: a tiny seeded generator; the same seed gives the same faults. */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../../examples/emulator/random.mjs";
 import { start } from "../../examples/emulator/server.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -48,18 +49,6 @@ export function woowupArgs(url) {
 }
 export const CREDS = { LOYALTY_WOOWUP_APP_ID: APP_ID, LOYALTY_WOOWUP_API_KEY: API_KEY };
 
-/** A seeded generator (mulberry32). */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function customers(n) {
   return Array.from({ length: n }, (_, i) => ({
     uid: `c${i}@example.com`,
@@ -86,7 +75,7 @@ export async function startEmulator(users = customers(200)) {
  * `users`; returns { path, invoices: [{ number, total (cents), items }], lines }.
  */
 export function writePurchases(dir, invoices, users, seed = 20190311) {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const rows = ["invoice_number,customer_email,datetime,branch,total,sku,product_name,quantity,unit_price"];
   const list = [];
   for (let i = 0; i < invoices; i++) {

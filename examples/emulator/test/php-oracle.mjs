@@ -1,7 +1,7 @@
 // Runs real php-cli as the oracle: one process answers a whole batch of questions, one per line.
 import { spawnSync } from 'node:child_process';
 import { PhpArray, PhpBytes } from '../php.mjs';
-import { mulberry32 } from '../faults.mjs';
+import { mulberry32 } from '../random.mjs';
 
 // Each input line is "op<TAB>base64(input)"; each output line is base64(result) or "!error".
 const DRIVER = String.raw`

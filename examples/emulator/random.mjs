@@ -1,0 +1,14 @@
+// A seeded random source for the emulator's faults and the tests that generate data: the same
+// seed gives the same draws.
+
+/** mulberry32: a tiny seeded generator; returns a function drawing numbers in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
