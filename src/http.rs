@@ -18,7 +18,7 @@ impl Method {
 }
 
 /// A request ready to send, byte for byte. `Debug` hides the values of credential headers
-/// (`Apikey`, `Authorization`).
+/// (`Apikey`, `Authorization`) and of password fields in the body (`pass`, `password`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
@@ -46,9 +46,62 @@ impl std::fmt::Debug for Request {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &self.body)
+            .field("body", &self.shown_body())
             .finish()
     }
+}
+
+/// Body fields whose values are passwords, never printed (names compared case-insensitively).
+const SECRET_FIELDS: [&str; 2] = ["pass", "password"];
+
+fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// A form body (`name=value&…`) with the values of secret fields redacted.
+fn redact_form(body: &str) -> String {
+    let pairs = body.split('&').map(|pair| match pair.split_once('=') {
+        Some((name, _)) if is_secret_field(name) => format!("{name}=[redacted]"),
+        _ => pair.to_string(),
+    });
+    pairs.collect::<Vec<_>>().join("&")
+}
+
+/// JSON text with the string values of secret members redacted. It steps from string to string,
+/// so a `"pass"` inside a string value is never taken for a member name.
+fn redact_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, string)) = rest.split_once('"') {
+        let Some((name, after)) = json_string(string) else { break };
+        out.push_str(before);
+        out.push('"');
+        out.push_str(name);
+        out.push('"');
+        rest = after;
+        if !is_secret_field(name) {
+            continue;
+        }
+        let Some(value) = after.trim_start().strip_prefix(':').map(str::trim_start) else { continue };
+        let Some((_, after_value)) = value.strip_prefix('"').and_then(json_string) else { continue };
+        out.push_str(after.get(..after.len() - value.len()).unwrap_or_default()); // the colon and spaces
+        out.push_str("\"[redacted]\"");
+        rest = after_value;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text after a JSON string's opening quote, split into the string's content and what follows
+/// its closing quote; `None` when it is not closed.
+fn json_string(s: &str) -> Option<(&str, &str)> {
+    let mut escaped = false;
+    let end = s.bytes().position(|b| {
+        let end = b == b'"' && !escaped;
+        escaped = b == b'\\' && !escaped;
+        end
+    })?;
+    Some((s.get(..end)?, s.get(end + 1..)?))
 }
 
 impl Request {
@@ -66,6 +119,14 @@ impl Request {
         self
     }
 
+    /// The body as `Debug` shows it: the values of [`SECRET_FIELDS`] redacted, as JSON members
+    /// when the `Content-Type` says JSON, as form fields otherwise.
+    fn shown_body(&self) -> Option<String> {
+        let body = self.body.as_deref()?;
+        let json = self.header_value("content-type").is_some_and(|t| t.contains("json"));
+        Some(if json { redact_json(body) } else { redact_form(body) })
+    }
+
     /// The value of a header, compared case-insensitively as HTTP does.
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -81,5 +142,23 @@ mod tests {
         let r = Request::new(Method::Get, "https://x".into()).header("Apikey", "k3y").header("authorization", "Bearer t0k").header("Accept", "a");
         let shown = format!("{r:?}");
         assert!(!shown.contains("k3y") && !shown.contains("t0k") && shown.contains("\"Accept\", \"a\""), "{shown}");
+    }
+
+    #[test]
+    fn debug_hides_passwords_in_the_body() {
+        let shown = |r: Request| format!("{r:?}");
+        let form = Request::new(Method::Post, "https://x".into())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("uid=ana&pass=hunter2&email=a%40b.c&PASSWORD=s3cr3t&passes=1".into());
+        let s = shown(form);
+        assert!(s.contains(r#"body: Some("uid=ana&pass=[redacted]&email=a%40b.c&PASSWORD=[redacted]&passes=1")"#), "{s}");
+        let json = Request::new(Method::Post, "https://x".into())
+            .header("Content-Type", "application/json")
+            .body(r#"{"user":{"pass":"hun\"ter2","name":"pass"},"password" : "s3cr3t","note":"a&pass=x \"pass\":\"y\""}"#.into());
+        let s = shown(json);
+        assert!(!s.contains("ter2") && !s.contains("s3cr3t"), "{s}");
+        assert!(s.contains(r#"{\"user\":{\"pass\":\"[redacted]\",\"name\":\"pass\"},\"password\" : \"[redacted]\",\"note\":\"a&pass=x \\\"pass\\\":\\\"y\\\"\"}"#), "{s}");
+        let plain = Request::new(Method::Post, "https://x".into()).body("a=1&b=2".into());
+        assert!(shown(plain).contains(r#"body: Some("a=1&b=2")"#));
     }
 }

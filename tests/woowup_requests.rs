@@ -92,7 +92,9 @@ fn registration() {
     )
     .unwrap();
     assert!(!format!("{user:?}").contains("w0rd"), "Debug shows the password");
-    check("register_user_classic", c.register_user_classic(&user).unwrap(), Body::Form);
+    let request = c.register_user_classic(&user).unwrap();
+    assert!(!format!("{request:?}").contains("w0rd"), "the request's Debug shows the password");
+    check("register_user_classic", request, Body::Form);
     // Fields by name, in any order: the names cannot be swapped.
     let user: InitializeUser = from_json(
         r#"{"last_name": "O'Brien & Sons", "first_name": "José María", "email": "jose@example.com", "uid": 24586932}"#,
