@@ -19,6 +19,17 @@ export function loyaltyErrorClass() {
   return LoyaltyError;
 }
 
+// The platform's HMAC-SHA256, when the entry point registers one (src/wasm/platform.rs).
+let hmacSha256 = null;
+
+export function setPlatformHmac(hmac) {
+  hmacSha256 = hmac;
+}
+
+export function platformHmac(key, data) {
+  return hmacSha256(key, data);
+}
+
 /** `[keys, ...values]`: the own enumerable keys of `object` joined by "\n", then their values. */
 export function entries(object) {
   const keys = Object.keys(object);
