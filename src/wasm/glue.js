@@ -5,13 +5,16 @@
 // The package's entry points export this very LoyaltyError class (through loyaltyErrorClass),
 // so that `err instanceof LoyaltyError` holds in every runtime.
 
-/** A failure of loyalty-connector: `code` is stable, `field` names the offending input. */
+/** A failure of loyalty-connector: `code` is stable, `field` names the offending input;
+ * `status` and `service` say which vendor answered what (remote_error, invalid_response). */
 export class LoyaltyError extends Error {
-  constructor(code, message, field) {
+  constructor(code, message, field, status, service) {
     super(message);
     this.name = "LoyaltyError";
     this.code = code;
     this.field = field;
+    this.status = status;
+    this.service = service;
   }
 }
 

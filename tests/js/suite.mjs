@@ -285,8 +285,11 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     deepEqual(lootly.readPointBalances(200, '[{"1": 5}, {"2": "7"}]'), [{ customerId: "1", points: 5 }, { customerId: "2", points: 7 }]);
     const refused = throws(() => lootly.readPointBalance(403, '{"error":"Unauthorized"}'), "remote_error");
     ok(refused.message.includes("Unauthorized"), refused.message);
-    throws(() => lootly.readPointBalance(200, "<html>"), "invalid_response");
-    throws(() => lootly.pointBalances(["1", "2,3"], creds), "invalid_field", "customerIds[1]");
+    deepEqual([refused.status, refused.service], [403, "lootly"], "a vendor's refusal carries its status");
+    const unreadable = throws(() => lootly.readPointBalance(200, "<html>"), "invalid_response");
+    deepEqual([unreadable.status, unreadable.service], [200, "lootly"]);
+    const invalid = throws(() => lootly.pointBalances(["1", "2,3"], creds), "invalid_field", "customerIds[1]");
+    deepEqual([invalid.status, invalid.service], [undefined, undefined], "only a vendor's answer has a status");
   });
 
   test("php: functions match php-cli", () => {

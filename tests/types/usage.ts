@@ -78,6 +78,10 @@ try {
     const code: ErrorCode = e.code;
     const field: string | undefined = e.field;
     const error: Error = e;
+    const status: number | undefined = e.status;
+    const service: "lootly" | "woowup" | undefined = e.service;
+    // @ts-expect-error the service is one of the two vendors
+    if (e.service === "stripe") console.log(status, service);
     // @ts-expect-error the code is one of a closed set
     if (e.code === "not_found") console.log(code, field, error);
   }
