@@ -28,4 +28,5 @@ pub mod lootly;
 mod output;
 pub mod php;
 pub mod platform;
+#[cfg(feature = "woowup-js")]
 pub mod woowup;
