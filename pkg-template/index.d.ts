@@ -43,12 +43,16 @@ export type ErrorCode =
  * ```
  */
 export class LoyaltyError extends Error {
-  constructor(code: ErrorCode, message: string, field?: string);
+  constructor(code: ErrorCode, message: string, field?: string, status?: number, service?: "lootly" | "woowup");
   readonly name: "LoyaltyError";
   /** What went wrong, stable across versions. */
   readonly code: ErrorCode;
   /** The offending input as a path (`customer.email`, `amounts[1]`, `apiSecret`), where one applies. */
   readonly field: string | undefined;
+  /** The HTTP status of the vendor's answer (`remote_error`, `invalid_response`). */
+  readonly status: number | undefined;
+  /** Which vendor answered (`remote_error`, `invalid_response`). */
+  readonly service: "lootly" | "woowup" | undefined;
 }
 
 /** A request with a body, ready for `fetch(req.url, req)`. */

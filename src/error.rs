@@ -48,6 +48,22 @@ impl LoyaltyError {
         }
     }
 
+    /// The HTTP status of the vendor's answer, for `remote_error` and `invalid_response`.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Remote { status, .. } | Self::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Which vendor answered (`"lootly"` or `"woowup"`), for `remote_error` and `invalid_response`.
+    pub fn service(&self) -> Option<&'static str> {
+        match self {
+            Self::Remote { service, .. } | Self::InvalidResponse { service, .. } => Some(service),
+            _ => None,
+        }
+    }
+
     /// The offending field as a path (`customer.email`, `items[2].quantity`), where one applies.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -119,3 +135,18 @@ impl fmt::Debug for LoyaltyError {
 }
 
 impl std::error::Error for LoyaltyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_vendors_answer_has_a_status_and_a_service() {
+        let refused = LoyaltyError::Remote { service: "woowup", status: 401, message: "bad key".into() };
+        assert_eq!((refused.status(), refused.service(), refused.field()), (Some(401), Some("woowup"), None));
+        let unreadable = LoyaltyError::InvalidResponse { service: "lootly", status: 200, reason: "html".into() };
+        assert_eq!((unreadable.status(), unreadable.service()), (Some(200), Some("lootly")));
+        let missing = LoyaltyError::missing("email");
+        assert_eq!((missing.status(), missing.service(), missing.field()), (None, None, Some("email")));
+    }
+}

@@ -13,6 +13,8 @@
 //!   the JavaScript half of the binding).
 //! - [`input`]: JS arguments → Rust (JSON text or objects, strings, option objects, numbers).
 //! - [`output`]: Rust → JS (requests ready for `fetch`, plain result objects).
+//! - [`platform`]: the platform's HMAC-SHA256 (`node:crypto` in Node) when an entry point
+//!   registers one.
 //!
 //! Public (and hidden from the docs) only so that tests/wasm_*.rs can call the exports with JS
 //! values, exactly as the package's JavaScript does.
@@ -25,4 +27,6 @@ mod input;
 pub mod lootly;
 mod output;
 pub mod php;
+pub mod platform;
+#[cfg(feature = "woowup-js")]
 pub mod woowup;

@@ -17,7 +17,7 @@ pub use coupons::coupon_csv;
 pub use order::{validate_order, Address, Customer, Order, PointsChange, Problem, Refund};
 pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
 pub use response::{read_response, Meaning, Response};
-pub use signature::{customer_signature, hmac_base64, shop_id, sign, verify, Signed};
+pub use signature::{customer_signature, hmac_base64, hmac_sha256, shop_id, sign, verify, Signed};
 pub use webhook::{app_installed, key_verify, order_cancelled, request, Endpoint, WebhookType};
 pub use widget::{escape_html, script_tag, script_url, widget_html, widget_props, WidgetProps, DEFAULT_PROVIDER};
 
@@ -25,18 +25,46 @@ use crate::error::Result;
 use crate::php::{json_decode, Mode, Value};
 use crate::secret::Secret;
 
-/// A merchant's API key and secret (Lootly → Integrations → Custom API).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A merchant's API key and secret (Lootly → Integrations → Custom API), and the HMAC-SHA256
+/// that signs with them.
+#[derive(Clone, Debug)]
 pub struct Credentials {
     pub api_key: String,
     pub api_secret: Secret,
+    hmac: HmacSha256,
 }
 
+/// HMAC-SHA256 of `data` under `key`, the 32 raw bytes.
+pub type HmacSha256 = fn(key: &[u8], data: &[u8]) -> [u8; 32];
+
 impl Credentials {
+    /// Credentials that sign with the core's own HMAC-SHA256.
     pub fn new(api_key: impl Into<String>, api_secret: impl Into<Secret>) -> Self {
-        Credentials { api_key: api_key.into(), api_secret: api_secret.into() }
+        Credentials { api_key: api_key.into(), api_secret: api_secret.into(), hmac: signature::hmac_sha256 }
+    }
+
+    /// The same credentials signing with another implementation of the very same HMAC-SHA256,
+    /// such as a platform's native one (the npm package's Node entry uses `node:crypto`, which
+    /// hashes with the CPU's SHA instructions; wasm has none).
+    pub fn with_hmac(self, hmac: HmacSha256) -> Self {
+        Credentials { hmac, ..self }
+    }
+
+    /// Base64 of HMAC-SHA256(api_secret, text), as PHP's
+    /// `base64_encode(hash_hmac('sha256', $text, $secret, true))`.
+    pub fn hmac_base64(&self, text: &str) -> String {
+        signature::base64((self.hmac)(self.api_secret.expose().as_bytes(), text.as_bytes()))
     }
 }
+
+/// Equal when key and secret are: which implementation computes the HMAC does not matter.
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.api_key == other.api_key && self.api_secret == other.api_secret
+    }
+}
+
+impl Eq for Credentials {}
 
 /// A webhook payload: JSON text (key order and exact numbers kept), a PHP value, or one of the
 /// typed inputs ([`Order`], [`Refund`], [`Customer`], [`PointsChange`]).

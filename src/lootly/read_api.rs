@@ -2,7 +2,7 @@
 //! HMAC covers `json_encode(["key" => K])` (plus `customer_ids` for several customers, in that
 //! order, unsorted), and travels percent-encoded in the query string.
 
-use super::{hmac_base64, Credentials, Endpoint};
+use super::{Credentials, Endpoint};
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
 use crate::php::{http_build_query, json_encode, rawurlencode, Array, Value};
@@ -35,7 +35,7 @@ pub fn point_balances(customer_ids: &[&str], creds: &Credentials, endpoint: &End
 }
 
 fn signed_get(url: String, mut query: Array, creds: &Credentials) -> Result<Request> {
-    let hmac = hmac_base64(&json_encode(&Value::Array(query.clone()))?, creds.api_secret.expose());
+    let hmac = creds.hmac_base64(&json_encode(&Value::Array(query.clone()))?);
     query.set("hmac", Value::Str(hmac));
     let query = http_build_query(&Value::Array(query))?;
     Ok(Request::new(Method::Get, format!("{url}?{query}")).header("Accept", "application/json"))
@@ -90,6 +90,7 @@ fn read_json(status: u16, body: &str) -> Result<serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lootly::hmac_base64;
 
     #[test]
     fn the_hmac_is_percent_encoded_in_the_query() {

@@ -54,10 +54,20 @@ fn md5_hex(a: &str, b: &str) -> String {
 
 /// Base64 of HMAC-SHA256 over `text`, as `base64_encode(hash_hmac('sha256', $text, $secret, true))`.
 pub fn hmac_base64(text: &str, secret: &str) -> String {
+    base64(hmac_sha256(secret.as_bytes(), text.as_bytes()))
+}
+
+/// The core's HMAC-SHA256 (RustCrypto), the default of [`Credentials`].
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // no-panic: HMAC accepts keys of any length.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    mac.update(text.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Standard base64 with padding, as PHP's `base64_encode`.
+pub(super) fn base64(digest: [u8; 32]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(digest)
 }
 
 /// Signs a webhook payload as Lootly's guide does: adds `key`, sorts the top-level keys with
@@ -112,7 +122,7 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
 
 /// The HMAC of `canonical`, and the body: `sent` with `"hmac"` appended last.
 fn finish(sent: String, canonical: String, creds: &Credentials) -> Signed {
-    let hmac = hmac_base64(&canonical, creds.api_secret.expose());
+    let hmac = creds.hmac_base64(&canonical);
     // `sent` is a non-empty object (it holds `key`): append the member before its final `}`.
     let mut body = String::with_capacity(sent.len() + 56);
     body.push_str(&sent[..sent.len() - 1]); // no-panic: sent ends with '}'
@@ -230,6 +240,22 @@ mod tests {
         assert_eq!(signed.hmac, "vPP+Wn1EwMCJoDSDcFaVc54CTIwIisCe3OJjK7mTAHo=");
         assert!(verify(signed.body.as_bytes(), "xxx"));
         assert!(!verify(signed.body.as_bytes(), "xxy"));
+    }
+
+    #[test]
+    fn credentials_sign_with_the_hmac_they_are_given() {
+        fn fixed(_key: &[u8], _data: &[u8]) -> [u8; 32] {
+            [7; 32]
+        }
+        let core = Credentials::new("k", "s");
+        let platform = core.clone().with_hmac(fixed);
+        assert_eq!(core, platform, "which implementation computes the HMAC does not matter");
+        let signed = sign(r#"{"a":1}"#, &platform).unwrap();
+        assert_eq!(signed.hmac, base64([7; 32]));
+        assert!(signed.body.ends_with(&format!(r#""hmac":"{}"}}"#, signed.hmac.replace('/', "\\/"))));
+        let full_path = sign(r#"{"a":-0.0}"#, &platform).unwrap();
+        assert_eq!(full_path.hmac, base64([7; 32]));
+        assert_eq!(sign(r#"{"a":1}"#, &core.with_hmac(hmac_sha256)).unwrap().hmac, hmac_base64(r#"{"a":1,"key":"k"}"#, "s"));
     }
 
     #[test]

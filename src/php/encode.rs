@@ -110,44 +110,27 @@ const ESCAPED: [bool; 256] = {
 
 /// Writes a JSON string literal the way PHP escapes it by default.
 pub fn write_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let push_unit = |out: &mut String, unit: u16| {
-        out.push_str("\\u");
-        for shift in [12, 8, 4, 0] {
-            out.push(HEX[usize::from((unit >> shift) & 15)] as char);
-        }
-    };
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let (mut i, mut plain_from) = (0, 0);
-    while i < bytes.len() {
-        // Skip what is written as it is (most of any text) with one table look-up per byte.
-        match bytes[i..].iter().position(|&b| ESCAPED[usize::from(b)]) { // no-panic: i < len; table has 256 entries
-            Some(run) => i += run,
-            None => break,
-        }
-        let b = bytes[i];
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'/' => "\\/",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x00..=0x1f | 0x80..=0xff => "",
-            _ => {
-                i += 1;
-                continue;
+    // Skip what is written as it is (most of any text) with one table look-up per byte.
+    while let Some(run) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| ESCAPED[usize::from(b)])) {
+        i += run;
+        out.push_str(&s[plain_from..i]); // no-panic: both are char boundaries (before an escaped byte)
+        let b = bytes[i]; // no-panic: position() found it
+        if b < 0x80 {
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'/' => out.push_str("\\/"),
+                0x08 => out.push_str("\\b"),
+                0x0c => out.push_str("\\f"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                _ => push_unit(out, u16::from(b)),
             }
-        };
-        out.push_str(&s[plain_from..i]);
-        if !short.is_empty() {
-            out.push_str(short);
-            i += 1;
-        } else if b < 0x80 {
-            push_unit(out, u16::from(b));
             i += 1;
         } else {
             // `i` starts a character (continuation bytes are skipped with it).
@@ -162,6 +145,14 @@ pub fn write_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[plain_from..]); // no-panic: plain_from is a char boundary <= len
     out.push('"');
+}
+
+/// `\uXXXX` with lowercase hex, as PHP writes it, in one push.
+fn push_unit(out: &mut String, unit: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex = |shift: u16| HEX[usize::from((unit >> shift) & 15)];
+    let escape = [b'\\', b'u', hex(12), hex(8), hex(4), hex(0)];
+    out.push_str(std::str::from_utf8(&escape).unwrap_or_default()); // always ASCII
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Failures as JavaScript sees them: an instance of `LoyaltyError` (src/wasm/glue.js),
-//! a real `Error` subclass carrying the core's stable `code` and the offending `field`.
+//! a real `Error` subclass carrying the core's stable `code`, the offending `field`, and for a
+//! vendor's answer its HTTP `status` and `service`.
 
 use crate::error::LoyaltyError;
 use wasm_bindgen::prelude::*;
@@ -10,7 +11,7 @@ extern "C" {
     type JsLoyaltyError;
 
     #[wasm_bindgen(constructor, js_class = "LoyaltyError")]
-    fn new(code: &str, message: &str, field: Option<&str>) -> JsLoyaltyError;
+    fn new(code: &str, message: &str, field: Option<&str>, status: Option<u16>, service: Option<&str>) -> JsLoyaltyError;
 
     #[wasm_bindgen(js_name = loyaltyErrorClass)]
     fn loyalty_error_class() -> JsValue;
@@ -25,7 +26,7 @@ pub fn error_class() -> JsValue {
 /// Lets `?` turn a core error into the JS exception wasm-bindgen throws.
 impl From<LoyaltyError> for JsValue {
     fn from(e: LoyaltyError) -> JsValue {
-        JsLoyaltyError::new(e.code(), &e.to_string(), e.field()).into()
+        JsLoyaltyError::new(e.code(), &e.to_string(), e.field(), e.status(), e.service()).into()
     }
 }
 

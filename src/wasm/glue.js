@@ -5,18 +5,32 @@
 // The package's entry points export this very LoyaltyError class (through loyaltyErrorClass),
 // so that `err instanceof LoyaltyError` holds in every runtime.
 
-/** A failure of loyalty-connector: `code` is stable, `field` names the offending input. */
+/** A failure of loyalty-connector: `code` is stable, `field` names the offending input;
+ * `status` and `service` say which vendor answered what (remote_error, invalid_response). */
 export class LoyaltyError extends Error {
-  constructor(code, message, field) {
+  constructor(code, message, field, status, service) {
     super(message);
     this.name = "LoyaltyError";
     this.code = code;
     this.field = field;
+    this.status = status;
+    this.service = service;
   }
 }
 
 export function loyaltyErrorClass() {
   return LoyaltyError;
+}
+
+// The platform's HMAC-SHA256, when the entry point registers one (src/wasm/platform.rs).
+let hmacSha256 = null;
+
+export function setPlatformHmac(hmac) {
+  hmacSha256 = hmac;
+}
+
+export function platformHmac(key, data) {
+  return hmacSha256(key, data);
 }
 
 /** `[keys, ...values]`: the own enumerable keys of `object` joined by "\n", then their values. */

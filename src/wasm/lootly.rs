@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 /// `{ apiKey, apiSecret, baseUrl?, slug? }`: the credentials and where the requests go.
 fn options(value: &JsValue, default_slug: &str) -> Result<(Credentials, Endpoint)> {
     let fields = Fields::new(value, "options", &["apiKey", "apiSecret", "baseUrl", "slug"])?;
-    let creds = Credentials::new(fields.required("apiKey")?, fields.required("apiSecret")?);
+    let creds = super::platform::credentials(fields.required("apiKey")?, fields.required("apiSecret")?);
     let base_url = fields.optional("baseUrl")?;
     let slug = fields.optional("slug")?;
     let endpoint = Endpoint::new(base_url.as_deref().unwrap_or(DEFAULT_PROVIDER), slug.as_deref().unwrap_or(default_slug))?;

@@ -13,20 +13,30 @@ import { readVectorFiles } from "./vector-files.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = `${root}node_modules/loyalty-connector/`;
-const browserEntry = JSON.parse(readFileSync(`${pkg}package.json`, "utf8")).exports["."].browser;
+const exportsMap = JSON.parse(readFileSync(`${pkg}package.json`, "utf8")).exports;
+const browserEntry = exportsMap["."].browser;
+const lootlyEntry = exportsMap["./lootly"].browser;
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
   "--disable-background-networking", "--disable-component-update"];
 
 const page = `<!doctype html>
 <html><head><meta charset="utf-8"><title>loyalty-connector suite</title>
-<script type="importmap">{ "imports": { "loyalty-connector": "/node_modules/loyalty-connector/${browserEntry.slice(2)}" } }</script>
+<script type="importmap">{ "imports": {
+  "loyalty-connector": "/node_modules/loyalty-connector/${browserEntry.slice(2)}",
+  "loyalty-connector/lootly": "/node_modules/loyalty-connector/${lootlyEntry.slice(2)}" } }</script>
 <script type="module">
   import * as lib from "loyalty-connector";
+  import * as lootlyOnly from "loyalty-connector/lootly";
   import { collect } from "/tests/js/collect.mjs";
   import { suite } from "/tests/js/suite.mjs";
   const runtime = { name: "browser", dom: true, provider: location.origin,
     entry: import.meta.resolve("loyalty-connector"), expectedEntry: "${browserEntry.slice(2)}" };
-  window.runSuite = (vectorFiles) => collect((test) => suite({ test, lib, vectorFiles, runtime }));
+  const lootlyRuntime = { ...runtime, subpath: "lootly",
+    entry: import.meta.resolve("loyalty-connector/lootly"), expectedEntry: "${lootlyEntry.slice(2)}" };
+  window.runSuite = (vectorFiles) => collect((test) => {
+    suite({ test, lib, vectorFiles, runtime });
+    suite({ test: (name, fn) => test(\`[loyalty-connector/lootly] \${name}\`, fn), lib: lootlyOnly, vectorFiles, runtime: lootlyRuntime });
+  });
 </script></head><body></body></html>`;
 
 /** Lootly's widget script, stood in for by one that counts its runs. */

@@ -1,6 +1,7 @@
-// The suite under `deno test`, against the installed package (its `deno` entry point). Deno is
+// The suite under `deno test`, against the installed package (its `deno` entry points). Deno is
 // given read access to the vectors only: the package itself loads without any permission.
 import * as lib from "loyalty-connector";
+import * as lootlyOnly from "loyalty-connector/lootly";
 import { suite } from "./suite.mjs";
 
 const dir = Deno.env.get("LOYALTY_VECTORS") || new URL("../vectors/", import.meta.url).pathname;
@@ -20,4 +21,11 @@ suite({
   lib,
   vectorFiles: readVectorFiles(),
   runtime: { name: "deno", dom: false, entry: import.meta.resolve("loyalty-connector"), expectedEntry: "deno.js" },
+});
+
+suite({
+  test: (name, fn) => Deno.test(`[loyalty-connector/lootly] ${name}`, fn),
+  lib: lootlyOnly,
+  vectorFiles: readVectorFiles(),
+  runtime: { name: "deno", subpath: "lootly", dom: false, entry: import.meta.resolve("loyalty-connector/lootly"), expectedEntry: "lootly/deno.js" },
 });

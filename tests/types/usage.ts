@@ -2,6 +2,7 @@
 // precise result types; each `@ts-expect-error` line is a misuse that must not compile (tsc
 // fails if one does compile).
 import { lootly, php, LoyaltyError, type ErrorCode, type GetRequest, type PostRequest } from "loyalty-connector";
+import * as lootlyOnly from "loyalty-connector/lootly";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -78,6 +79,10 @@ try {
     const code: ErrorCode = e.code;
     const field: string | undefined = e.field;
     const error: Error = e;
+    const status: number | undefined = e.status;
+    const service: "lootly" | "woowup" | undefined = e.service;
+    // @ts-expect-error the service is one of the two vendors
+    if (e.service === "stripe") console.log(status, service);
     // @ts-expect-error the code is one of a closed set
     if (e.code === "not_found") console.log(code, field, error);
   }
@@ -116,3 +121,12 @@ lootly.readResponse("200", "");
 lootly.verify({ hmac: "x" }, "s");
 
 export { send, signed, fromText, valid, problems, codes, div, divBySelector, balances, decoded, getBody };
+
+// `loyalty-connector/lootly`: the same lootly and php namespaces, and no woowup.
+assertType<Equal<typeof lootlyOnly.lootly, typeof lootly>>();
+assertType<Equal<typeof lootlyOnly.php, typeof php>>();
+const leanSigned: string = lootlyOnly.lootly.sign({ id: "1" }, creds).hmac;
+const leanError: ErrorCode | undefined = new lootlyOnly.LoyaltyError("invalid_json", "m").code;
+console.log(leanSigned, leanError);
+// @ts-expect-error the lootly entry has no woowup
+console.log(lootlyOnly.woowup);
