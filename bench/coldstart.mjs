@@ -49,11 +49,11 @@ function runNode(kind, entry, runs) {
   return { import_ms: median(imported), first_signature_ms: median(first) };
 }
 
-/** The package's file for a given `exports` condition. */
-function entryFor(dir, condition) {
+/** The package's file for a given `exports` condition of `subpath` ("." or "./lootly"), or null. */
+function entryFor(dir, condition, subpath = ".") {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const dot = pkg.exports?.["."] ?? {};
-  return join(dir, dot[condition] ?? dot.default);
+  const map = pkg.exports?.[subpath];
+  return map ? join(dir, map[condition] ?? map.default) : null;
 }
 
 function workerSources(dir, workDir) {
@@ -72,11 +72,15 @@ export default { async fetch() {
   };
   if (dir) {
     cpSync(dir, join(workDir, "pkg"), { recursive: true });
-    const entry = "./" + relative(workDir, entryFor(join(workDir, "pkg"), "workerd")).split("\\").join("/");
-    sources.ours = `import { lootly } from ${JSON.stringify(entry)};
+    for (const [name, subpath] of [["ours", "."], ["ours_lootly", "./lootly"]]) {
+      const file = entryFor(join(workDir, "pkg"), "workerd", subpath);
+      if (!file) continue;
+      const entry = "./" + relative(workDir, file).split("\\").join("/");
+      sources[name] = `import { lootly } from ${JSON.stringify(entry)};
 export default { async fetch() {
   return new Response(lootly.sign(${order}, { apiKey: "k", apiSecret: "s" }).body);
 } };`;
+    }
   }
   const paths = {};
   for (const [name, src] of Object.entries(sources)) writeFileSync((paths[name] = join(workDir, `${name}.mjs`)), src);
@@ -118,17 +122,22 @@ export async function benchColdStart({ runs = 25, workerdRuns = 9 } = {}) {
   const node = { "JSON.stringify + node:crypto": runNode("naive", null, runs) };
   if (entry) node["loyalty-connector"] = runNode("ours", entry, runs);
   else notes.push("no npm package found: no 'ours' cold start");
-  node["loyalty-connector"] && (node["loyalty-connector"].ratio = node["loyalty-connector"].first_signature_ms / node["JSON.stringify + node:crypto"].first_signature_ms);
+  const lootlyEntry = dir && entryFor(dir, "node", "./lootly");
+  if (lootlyEntry) node["loyalty-connector/lootly"] = runNode("ours", lootlyEntry, runs);
+  for (const name of ["loyalty-connector", "loyalty-connector/lootly"]) {
+    if (node[name]) node[name].ratio = node[name].first_signature_ms / node["JSON.stringify + node:crypto"].first_signature_ms;
+  }
 
   const workDir = join(repoRoot, "bench/out/cold-worker");
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const scripts = workerSources(dir, workDir);
   const workerd = { "JSON.stringify + WebCrypto": await runWorkerd(scripts.webcrypto, workerdRuns) };
-  if (scripts.ours) {
-    const ours = await runWorkerd(scripts.ours, workerdRuns);
+  for (const [script, name] of [["ours", "loyalty-connector"], ["ours_lootly", "loyalty-connector/lootly"]]) {
+    if (!scripts[script]) continue;
+    const ours = await runWorkerd(scripts[script], workerdRuns);
     ours.ratio = ours.first_response_ms / workerd["JSON.stringify + WebCrypto"].first_response_ms;
-    workerd["loyalty-connector"] = ours;
+    workerd[name] = ours;
   }
   return { runs, workerd_runs: workerdRuns, node, workerd, notes };
 }

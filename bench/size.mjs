@@ -43,7 +43,7 @@ export async function benchSize() {
     // loads); others (the CLI's own wasm under cli/) are reported apart.
     const wasmAll = files(dir, (n) => n.endsWith(".wasm"));
     const wasm = wasmAll.filter((n) => !n.includes("/"));
-    const js = files(dir, (n) => /\.(m?js)$/.test(n)).filter((n) => !n.startsWith("cli/"));
+    const js = files(dir, (n) => /\.(m?js)$/.test(n)).filter((n) => !n.startsWith("cli/") && !n.startsWith("lootly/"));
     const sum = (list, f) => list.reduce((a, n) => a + f(readFileSync(join(dir, n))), 0);
     const other_wasm = Object.fromEntries(wasmAll.filter((n) => n.includes("/")).map((n) => {
       const b = readFileSync(join(dir, n));
