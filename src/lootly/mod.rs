@@ -27,7 +27,7 @@ use crate::secret::Secret;
 
 /// A merchant's API key and secret (Lootly → Integrations → Custom API), and the HMAC-SHA256
 /// that signs with them.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Credentials {
     pub api_key: String,
     pub api_secret: Secret,
@@ -54,6 +54,13 @@ impl Credentials {
     /// `base64_encode(hash_hmac('sha256', $text, $secret, true))`.
     pub fn hmac_base64(&self, text: &str) -> String {
         signature::base64((self.hmac)(self.api_secret.expose().as_bytes(), text.as_bytes()))
+    }
+}
+
+/// The key and the redacted secret; which implementation computes the HMAC is no one's concern.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("api_key", &self.api_key).field("api_secret", &self.api_secret).finish_non_exhaustive()
     }
 }
 

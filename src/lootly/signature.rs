@@ -250,6 +250,7 @@ mod tests {
         let core = Credentials::new("k", "s");
         let platform = core.clone().with_hmac(fixed);
         assert_eq!(core, platform, "which implementation computes the HMAC does not matter");
+        assert_eq!(format!("{platform:?}"), r#"Credentials { api_key: "k", api_secret: Secret([redacted]), .. }"#);
         let signed = sign(r#"{"a":1}"#, &platform).unwrap();
         assert_eq!(signed.hmac, base64([7; 32]));
         assert!(signed.body.ends_with(&format!(r#""hmac":"{}"}}"#, signed.hmac.replace('/', "\\/"))));
