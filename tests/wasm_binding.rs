@@ -191,3 +191,20 @@ fn the_instance_survives_bad_input() {
     }
     assert_eq!(text(&lootly::sign(GUIDE.into(), creds()).unwrap(), "hmac"), GUIDE_HMAC);
 }
+
+#[wasm_bindgen_test]
+fn a_platform_hmac_signs_when_registered_and_a_broken_one_falls_back_to_the_cores() {
+    use loyalty_connector::wasm::platform::use_hmac_sha256;
+    let signs = || text(&lootly::sign(GUIDE.into(), creds()).unwrap(), "hmac");
+    // A stand-in digest proves the registered function is the one that signs.
+    use_hmac_sha256(Function::new_with_args("key, data", "return new Uint8Array(32).fill(7)"));
+    assert_eq!(signs(), "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
+    let request = lootly::webhook("orders-completed".into(), GUIDE.into(), creds()).unwrap();
+    assert!(text(&request, "body").ends_with(r#""hmac":"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc="}"#));
+    // A digest of the wrong length, or a throw, is the entry point's bug: the core's HMAC signs.
+    use_hmac_sha256(Function::new_with_args("key, data", "return new Uint8Array(16)"));
+    assert_eq!(signs(), GUIDE_HMAC);
+    // Left registered for the other tests: it signs exactly as the core does.
+    use_hmac_sha256(Function::new_with_args("key, data", "throw new Error('no crypto here')"));
+    assert_eq!(signs(), GUIDE_HMAC);
+}

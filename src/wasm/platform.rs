@@ -13,8 +13,8 @@ extern "C" {
     fn set_platform_hmac(hmac: &js_sys::Function);
 
     /// `key` and `data` reach JS as views of the wasm memory: nothing is copied.
-    #[wasm_bindgen(js_name = platformHmac)]
-    fn platform_hmac(key: &[u8], data: &[u8]) -> Vec<u8>;
+    #[wasm_bindgen(catch, js_name = platformHmac)]
+    fn platform_hmac(key: &[u8], data: &[u8]) -> Result<Vec<u8>, JsValue>;
 }
 
 static REGISTERED: AtomicBool = AtomicBool::new(false);
@@ -39,6 +39,7 @@ pub fn credentials(api_key: String, api_secret: String) -> Credentials {
 }
 
 fn platform(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // A digest of another length would be the entry point's bug: the core's own is never wrong.
-    platform_hmac(key, data).try_into().unwrap_or_else(|_| hmac_sha256(key, data))
+    // A throw, or a digest of another length, would be the entry point's bug: the core's own
+    // HMAC is never wrong, and no exception may unwind through the core's frames.
+    platform_hmac(key, data).ok().and_then(|digest| digest.try_into().ok()).unwrap_or_else(|| hmac_sha256(key, data))
 }
