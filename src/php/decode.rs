@@ -280,6 +280,7 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Value> {
         let start = self.at;
+        // no-panic: `from` is self.at (<= len) or just past bytes peek()/get() saw (<= len).
         let digits = |p: &Self, from: usize| p.s[from..].iter().take_while(|b| b.is_ascii_digit()).count();
         if self.peek() == Some(b'-') {
             self.at += 1;

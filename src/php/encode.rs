@@ -55,20 +55,25 @@ fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<()> {
 
 /// An integer in decimal, without the allocation of `to_string`.
 fn write_int(out: &mut String, i: i64) {
-    let mut digits = [0u8; 20];
-    let (mut n, mut at) = (i.unsigned_abs(), digits.len());
+    if i < 0 {
+        out.push('-');
+    }
+    let mut buf = [0u8; 20];
+    out.push_str(std::str::from_utf8(decimal_digits(i.unsigned_abs(), &mut buf)).unwrap_or_default()); // always ASCII digits
+}
+
+/// The decimal digits of `n`, written at the end of `buf` (20 digits hold `u64::MAX`).
+pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8; // no-panic: 20 digits hold u64::MAX
+        buf[at] = b'0' + (n % 10) as u8; // no-panic: 20 digits hold u64::MAX, so at stays >= 0
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    if i < 0 {
-        out.push('-');
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default()); // no-panic: at indexes the digit buffer
+    &buf[at..] // no-panic: at < 20
 }
 
 fn enter(depth: usize) -> Result<usize> {

@@ -7,7 +7,7 @@
 //! from that path (tested below against it, and through `lootly::sign` against php-cli).
 
 use super::decode::{simple_escape, surrogate_pair, STRING_STOPS};
-use super::encode::write_string;
+use super::encode::{decimal_digits, write_string};
 use super::value::Key;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -290,17 +290,7 @@ impl<'a> Transcoder<'a> {
 
 /// Whether `key` is the array key `i` (`"0"`, `"1"`, … exactly as PHP writes integers).
 fn is_index(key: &str, i: usize) -> bool {
-    let mut digits = [0u8; 20];
-    let (mut n, mut at) = (i, digits.len());
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8; // no-panic: 20 digits hold usize::MAX
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    key.as_bytes() == &digits[at..]
+    key.as_bytes() == decimal_digits(i as u64, &mut [0u8; 20])
 }
 
 #[cfg(test)]
