@@ -16,16 +16,18 @@ function readVectorFiles() {
   }
 }
 
+const vectorFiles = readVectorFiles();
+
 suite({
   test: (name, fn) => Deno.test(name, fn),
   lib,
-  vectorFiles: readVectorFiles(),
+  vectorFiles,
   runtime: { name: "deno", dom: false, entry: import.meta.resolve("loyalty-connector"), expectedEntry: "deno.js" },
 });
 
 suite({
   test: (name, fn) => Deno.test(`[loyalty-connector/lootly] ${name}`, fn),
   lib: lootlyOnly,
-  vectorFiles: readVectorFiles(),
+  vectorFiles,
   runtime: { name: "deno", subpath: "lootly", dom: false, entry: import.meta.resolve("loyalty-connector/lootly"), expectedEntry: "lootly/deno.js" },
 });
