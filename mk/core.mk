@@ -4,7 +4,7 @@ TEST_TARGETS += test-core
 .PHONY: test-core vectors vectors-check soak
 test-core: vectors-check
 	scripts/need php
-	cargo test --release --all-targets
+	cargo test --profile quick --all-targets
 	cargo test --doc
 
 # Regenerates tests/vectors/ with the committed PHP script and real php-cli.
@@ -24,4 +24,4 @@ vectors-check:
 soak:
 	scripts/need php
 	DIFF_CASES=200000 DIFF_SEED=$${DIFF_SEED:-$$RANDOM} PROPTEST_CASES=20000 \
-	  cargo test --release --test differential --test fuzz -- --nocapture
+	  cargo test --profile quick --test differential --test fuzz -- --nocapture

@@ -14,7 +14,7 @@ url=$(sed -n 's/^emulator listening on //p' "$out/emu.out")
 # Three faulted answers before the sale: 503, 429 (Retry-After 1), then served.
 node -e 'fetch(process.argv[1] + "/_emulator/faults", {method: "POST", body: JSON.stringify({sequence: [503, 429, null], retryAfter: 1, when: "before", programs: ["woowup"], pathPrefix: "/apiv2/14/add_sale_points_by_uid"})}).then(r => process.exit(r.ok ? 0 : 1))' "$url"
 set +e
-cargo run -q --release --example batch_demo -- "$url" 14 demo-woowup-key \
+cargo run -q --profile quick --example batch_demo -- "$url" 14 demo-woowup-key \
   examples/data/batch/{purchases,customers,products,branches}-2019_03_11.csv >"$out/stdout" 2>"$out/stderr"
 code=$?
 set -e
