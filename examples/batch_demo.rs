@@ -14,7 +14,9 @@
 //! Exit: 0 all rows done, 1 some rows failed, 2 bad arguments or setup, 3 the log was refused.
 
 use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::{order_files, retry_delay, retryable, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Work};
+use loyalty_connector::batch::doubt::effect_of;
+use loyalty_connector::batch::{order_files, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Work};
+use loyalty_connector::engine::{Answer, Attempts, Decision, Effect, Policy, Response};
 use loyalty_connector::http::Request;
 use loyalty_connector::woowup::connectors::{
     iso8601_utc, log_request, logs_request, read_log_response, read_logs_response, read_stats_response, stats_request,
@@ -66,24 +68,41 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-/// Sends with the retry rules: 429, 502, 503 (and connection errors) up to 5 retries.
+/// Sends with the engine's WoowUp policy (429, 502, 503 and lost answers retried, Retry-After
+/// honoured). A sale or a new customer whose answer is lost or unreadable is in doubt: this
+/// sequential demo stops there (the command line checks with WoowUp and resumes).
 fn exchange(request: &Request) -> (u16, String) {
-    let mut attempt = 0;
+    let effect = if effect_of(request).is_some() { Effect::Once } else { Effect::Read };
+    let mut attempts = Attempts::default();
     loop {
-        match send(request) {
-            Ok((status, retry_after, _)) if retryable(status) && attempt < 5 => {
-                attempt += 1;
-                let wait = retry_delay(attempt, retry_after.as_deref());
-                eprintln!("  {status}: retry {attempt} in {wait}s");
-                std::thread::sleep(Duration::from_secs(wait));
+        let answer = match send(request) {
+            Ok((status, retry_after, body)) => {
+                let mut r = Response::new(status, body);
+                if let Some(v) = retry_after {
+                    r = r.with_header("retry-after", &v);
+                }
+                Answer::Response(r)
             }
-            Ok((status, _, body)) => return (status, body),
-            Err(e) if attempt < 5 => {
-                attempt += 1;
-                eprintln!("  {e}: retry {attempt}");
-                std::thread::sleep(Duration::from_secs(retry_delay(attempt, None)));
+            Err(e) => Answer::network(e.to_string()),
+        };
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        match attempts.judge(&Policy::WOOWUP, effect, &answer, now, 1.0) {
+            Decision::Deliver => match answer {
+                Answer::Response(r) => return (r.status, r.body),
+                Answer::Lost(_) => unreachable!("the engine never delivers a lost answer"), // no-panic: an example, not the core
+            },
+            Decision::Retry(ms) => {
+                eprintln!("  retry {} in {ms} ms", attempts.failures.max(1));
+                std::thread::sleep(Duration::from_millis(ms));
             }
-            Err(e) => return (599, format!("{{\"message\":\"network error: {e}\"}}")),
+            Decision::InDoubt => {
+                eprintln!("in doubt: {} {}: resume with the command line, which checks with WoowUp first", request.method.as_str(), request.url);
+                std::process::exit(3);
+            }
+            Decision::Stop(e) => {
+                eprintln!("stopped: {e}");
+                std::process::exit(3);
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ export type ErrorCode =
   | "duplicate"
   | "too_large"
   | "remote_error"
-  | "invalid_response";
+  | "invalid_response"
+  | "network_error"
+  | "in_doubt";
 
 /**
  * The one error every function throws. Branch on {@link LoyaltyError.code}; never on the message.
@@ -51,7 +53,7 @@ export class LoyaltyError extends Error {
   readonly field: string | undefined;
   /** The HTTP status of the vendor's answer (`remote_error`, `invalid_response`). */
   readonly status: number | undefined;
-  /** Which vendor answered (`remote_error`, `invalid_response`). */
+  /** Which vendor answered, or did not (`remote_error`, `invalid_response`, `network_error`, `in_doubt`). */
   readonly service: "lootly" | "woowup" | undefined;
 }
 
@@ -704,6 +706,11 @@ export declare namespace woowup {
     readonly transaction_id: string | null;
     /** Whether this flow added the customer with `initialize_user`. */
     readonly customer_initialized: boolean;
+    /**
+     * The sale's answer was lost and the flow sent it again: WoowUp refused the repeated invoice
+     * number, so the points were given once, by the first attempt (`transaction_id` is null).
+     */
+    readonly already_recorded: boolean;
   }
 
   /** Nothing was rewarded, on purpose. */
@@ -721,18 +728,21 @@ export declare namespace woowup {
     readonly outcome: "cancelled";
     readonly nrofactura: string;
     readonly transaction_id: string | null;
+    /** The first attempt's answer was lost; WoowUp said the invoice was already cancelled. */
+    readonly already_cancelled: boolean;
   }
 
   /**
-   * A step failed. `network_error`: fetch rejected or the body could not be read (no answer; the
-   * request may or may not have reached WoowUp). `remote_error`: WoowUp refused, or answered an
-   * HTTP error. `invalid_response`: the answer could not be read. Retrying after a failed
-   * `add_sale_points` is safe: WoowUp refuses a repeated `nrofactura`.
+   * A step failed, after the retries the budget allows. `network_error`: no answer (fetch
+   * rejected, or the body could not be read) to a lookup. `in_doubt`: a sale, a new customer or a
+   * cancellation got no readable answer after the last attempt: it may or may not have reached
+   * WoowUp. `remote_error`: WoowUp refused (401/403: the credentials, at once), or answered an
+   * HTTP error. `invalid_response`: the answer to a lookup could not be read.
    */
   interface Failed<S extends Step = Step> {
     readonly outcome: "failed";
     readonly step: S;
-    readonly error: { readonly code: ErrorCode | "network_error"; readonly field: string | null; readonly message: string };
+    readonly error: { readonly code: ErrorCode; readonly field: string | null; readonly message: string };
     /** The HTTP status of the last answer received; `null` after a network error. */
     readonly status: number | null;
   }
@@ -745,8 +755,8 @@ export declare namespace woowup {
    * other: find the customer (by email or uid) → if unknown, skip or `initialize_user` → read
    * `contest_sale_points` (0: skip) → `add_sale_points_by_uid` with the points and the detail.
    *
-   * Resolves with the outcome; WoowUp's refusals, HTTP errors, unreadable answers and network
-   * errors are `failed` outcomes, never rejections. Rejects with a {@link LoyaltyError}, before
+   * Retries as {@link RetryBudget} says. Resolves with the outcome; WoowUp's refusals, HTTP
+   * errors, unreadable answers and network errors are `failed` outcomes, never rejections. Rejects with a {@link LoyaltyError}, before
    * anything is sent, when the input does not fit (`customer.email`, `factura[0].precio`, …).
    */
   function rewardOrder(input: {
@@ -755,6 +765,7 @@ export declare namespace woowup {
     options?: RewardOptions | undefined;
     /** `globalThis.fetch` unless given. */
     fetch?: Fetch | undefined;
+    retry?: RetryBudget | undefined;
   }): Promise<Rewarded | Skipped | Failed<"find_customer" | "initialize_user" | "read_sale_points" | "add_sale_points">>;
 
   /** Cancels one purchase (`cancel_invoice`), with the same rules as {@link rewardOrder}. */
@@ -762,7 +773,26 @@ export declare namespace woowup {
     client: Client;
     nrofactura: Id;
     fetch?: Fetch | undefined;
+    retry?: RetryBudget | undefined;
   }): Promise<Cancelled | Failed<"cancel_invoice">>;
+
+  /**
+   * How a flow retries, WoowUp's own clients' rules by default: 429, 502 and 503 and lost
+   * answers are sent again after `min(baseDelayMs × 2^n, maxDelayMs)` (half of it jittered) or
+   * the server's `Retry-After`, whichever is longer. A sale or a new customer whose answer was
+   * lost or unreadable is sent again too: WoowUp refuses a repeat, and the flow reads that
+   * refusal as the first attempt's success. 401, 403 and 410 stop at once.
+   */
+  interface RetryBudget {
+    /** Sends of one request (429s not counted); 1 never sends a request twice. Default 6. */
+    maxAttempts?: number | undefined;
+    /** The first retry's delay; default 2000. */
+    baseDelayMs?: number | undefined;
+    /** The longest backoff; default 60000. */
+    maxDelayMs?: number | undefined;
+    /** The most one request waits on 429s in all; default 900000 (15 minutes). */
+    maxRateLimitedMs?: number | undefined;
+  }
 
   /** The answers of WoowUp's registration-validation request. */
   interface RegistrationForm {

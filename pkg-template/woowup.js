@@ -148,29 +148,36 @@ function flowInput(input, known) {
   return (url, init) => globalThis.fetch(url, init);
 }
 
+/** Resolves after `ms` milliseconds. */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Sends the flow's requests one after the other with `send` and feeds back each answer. A fetch
- * that rejects (no connection, DNS, a timeout's abort) or a body that cannot be read ends the
- * flow as a failed outcome with code "network_error" and status null: nothing WoowUp said is
- * lost, and the caller's retry logic sees one shape.
+ * Drives a flow: sends what it asks with `send` (fetch), sleeps when it says wait, hands it each answer
+ * or the lack of one. Every decision (retry, wait, Retry-After, in doubt, final) is the Rust
+ * core's engine's; a fetch that rejects is reported as a lost answer, never thrown.
  */
 async function drive(flow, send) {
   try {
-    let req = flow.next();
-    while (req !== undefined) {
-      const step = flow.step;
-      let status, body;
+    for (;;) {
+      const step = flow.next();
+      if (step.wait !== undefined) {
+        await sleep(step.wait);
+        continue;
+      }
+      if (step.send === undefined) return flow.outcome();
+      const req = step.send;
+      let response;
+      let body;
       try {
-        const response = await send(req.url, req);
-        status = response.status;
+        response = await send(req.url, req);
         body = await response.text();
       } catch (e) {
-        const message = `no answer from ${new URL(req.url).pathname}: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}`;
-        return { outcome: "failed", step, error: { code: "network_error", field: null, message }, status: null };
+        const kind = e?.name === "TimeoutError" ? "timeout" : "network";
+        flow.lost(kind, `${new URL(req.url).pathname}: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
+        continue;
       }
-      req = flow.feed(status, body);
+      flow.feed(response.status, response.headers?.get?.("retry-after") ?? null, body);
     }
-    return flow.outcome();
   } finally {
     flow.free();
   }
@@ -178,15 +185,15 @@ async function drive(flow, send) {
 
 /** The connector guides' flow for one order: find the customer, read the sale points, reward. */
 export async function rewardOrder(input) {
-  const send = flowInput(input, ["client", "order", "options", "fetch"]);
+  const send = flowInput(input, ["client", "order", "options", "fetch", "retry"]);
   if (input.order === undefined) throw fail("missing_field", "order is required", "order");
-  return drive(handleOf(input.client).rewardOrder(input.order, input.options), send);
+  return drive(handleOf(input.client).rewardOrder(input.order, input.options, input.retry), send);
 }
 
 /** Cancels one purchase (`cancel_invoice`) and reverts its points. */
 export async function cancelOrder(input) {
-  const send = flowInput(input, ["client", "nrofactura", "fetch"]);
-  return drive(handleOf(input.client).cancelOrder(input.nrofactura), send);
+  const send = flowInput(input, ["client", "nrofactura", "fetch", "retry"]);
+  return drive(handleOf(input.client).cancelOrder(input.nrofactura, input.retry), send);
 }
 
 /** WoowUp's data-processing API: the statistics of a batch run and the logs that record them. */

@@ -27,6 +27,12 @@ pub enum LoyaltyError {
     Remote { service: &'static str, status: u16, message: String },
     /// A vendor's server answered something that cannot be read.
     InvalidResponse { service: &'static str, status: u16, reason: String },
+    /// No answer from a vendor's server (connection failed, timed out), after the retries the
+    /// policy allows.
+    Network { service: &'static str, reason: String },
+    /// A request that changes something was sent and its answer lost or unreadable: it may or
+    /// may not have been processed, and is not sent again without a check.
+    InDoubt { service: &'static str, reason: String },
 }
 
 pub type Result<T, E = LoyaltyError> = std::result::Result<T, E>;
@@ -45,8 +51,27 @@ impl LoyaltyError {
             Self::TooLarge { .. } => "too_large",
             Self::Remote { .. } => "remote_error",
             Self::InvalidResponse { .. } => "invalid_response",
+            Self::Network { .. } => "network_error",
+            Self::InDoubt { .. } => "in_doubt",
         }
     }
+
+    /// Every code [`code`](Self::code) returns, in declaration order (the JavaScript types
+    /// list the same; a test compares them).
+    pub const CODES: [&'static str; 12] = [
+        "invalid_json",
+        "too_deep",
+        "non_finite_number",
+        "missing_field",
+        "invalid_field",
+        "reserved_field",
+        "duplicate",
+        "too_large",
+        "remote_error",
+        "invalid_response",
+        "network_error",
+        "in_doubt",
+    ];
 
     /// The HTTP status of the vendor's answer, for `remote_error` and `invalid_response`.
     pub fn status(&self) -> Option<u16> {
@@ -56,10 +81,14 @@ impl LoyaltyError {
         }
     }
 
-    /// Which vendor answered (`"lootly"` or `"woowup"`), for `remote_error` and `invalid_response`.
+    /// Which vendor answered (`"lootly"` or `"woowup"`), for `remote_error`, `invalid_response`,
+    /// `network_error` and `in_doubt`.
     pub fn service(&self) -> Option<&'static str> {
         match self {
-            Self::Remote { service, .. } | Self::InvalidResponse { service, .. } => Some(service),
+            Self::Remote { service, .. }
+            | Self::InvalidResponse { service, .. }
+            | Self::Network { service, .. }
+            | Self::InDoubt { service, .. } => Some(service),
             _ => None,
         }
     }
@@ -124,6 +153,8 @@ impl fmt::Display for LoyaltyError {
             Self::InvalidResponse { service, status, reason } => {
                 write!(f, "unreadable {service} response (HTTP {status}): {reason}")
             }
+            Self::Network { service, reason } => write!(f, "{service}: {reason}"),
+            Self::InDoubt { service, reason } => write!(f, "{service}: {reason}"),
         }
     }
 }
@@ -140,12 +171,57 @@ impl std::error::Error for LoyaltyError {}
 mod tests {
     use super::*;
 
+    /// One error of each variant: adding a variant without listing its code fails to compile here
+    /// (the match) or below (the list).
+    fn every_variant() -> Vec<LoyaltyError> {
+        let s = String::new;
+        let all = vec![
+            LoyaltyError::InvalidJson { offset: 0, reason: "" },
+            LoyaltyError::TooDeep { limit: 1 },
+            LoyaltyError::NonFiniteNumber { field: s() },
+            LoyaltyError::MissingField { field: s() },
+            LoyaltyError::InvalidField { field: s(), reason: s() },
+            LoyaltyError::ReservedField { field: s() },
+            LoyaltyError::Duplicate { field: s(), value: s() },
+            LoyaltyError::TooLarge { field: s(), limit: 1 },
+            LoyaltyError::Remote { service: "woowup", status: 400, message: s() },
+            LoyaltyError::InvalidResponse { service: "woowup", status: 200, reason: s() },
+            LoyaltyError::Network { service: "woowup", reason: s() },
+            LoyaltyError::InDoubt { service: "woowup", reason: s() },
+        ];
+        for e in &all {
+            match e {
+                LoyaltyError::InvalidJson { .. }
+                | LoyaltyError::TooDeep { .. }
+                | LoyaltyError::NonFiniteNumber { .. }
+                | LoyaltyError::MissingField { .. }
+                | LoyaltyError::InvalidField { .. }
+                | LoyaltyError::ReservedField { .. }
+                | LoyaltyError::Duplicate { .. }
+                | LoyaltyError::TooLarge { .. }
+                | LoyaltyError::Remote { .. }
+                | LoyaltyError::InvalidResponse { .. }
+                | LoyaltyError::Network { .. }
+                | LoyaltyError::InDoubt { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_lists_every_code_once() {
+        let codes: Vec<&str> = every_variant().iter().map(LoyaltyError::code).collect();
+        assert_eq!(codes, LoyaltyError::CODES);
+    }
+
     #[test]
     fn only_a_vendors_answer_has_a_status_and_a_service() {
         let refused = LoyaltyError::Remote { service: "woowup", status: 401, message: "bad key".into() };
         assert_eq!((refused.status(), refused.service(), refused.field()), (Some(401), Some("woowup"), None));
         let unreadable = LoyaltyError::InvalidResponse { service: "lootly", status: 200, reason: "html".into() };
         assert_eq!((unreadable.status(), unreadable.service()), (Some(200), Some("lootly")));
+        let lost = LoyaltyError::Network { service: "woowup", reason: "no answer".into() };
+        assert_eq!((lost.code(), lost.status(), lost.service()), ("network_error", None, Some("woowup")));
         let missing = LoyaltyError::missing("email");
         assert_eq!((missing.status(), missing.service(), missing.field()), (None, None, Some("email")));
     }

@@ -9,6 +9,8 @@
 //! - [`woowup`]: API v2 requests and answers, points rules, the order flows, the registration webhook.
 //! - [`woowup::connectors`]: the connectors log (a batch run's statistics) and account stats.
 //! - [`batch`]: the end-of-day batch connector: streaming CSV, rows → requests, statistics.
+//! - [`engine`]: the one protocol every multi-request exchange runs on: step machines, the
+//!   vendors' retry policies and answer classifiers, requests in doubt.
 //!
 //! ```
 //! use loyalty_connector::lootly::{sign, Credentials};
@@ -19,6 +21,7 @@
 
 pub mod batch;
 pub mod decimal;
+pub mod engine;
 pub mod error;
 pub mod http;
 pub mod lootly;

@@ -4,7 +4,7 @@
 
 use loyalty_connector::batch::csv::CsvOptions;
 use loyalty_connector::batch::{
-    dry_run_line, order_files, retry_delay, retryable, Job, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Resume, Work,
+    dry_run_line, order_files, Job, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Resume, Work,
 };
 use loyalty_connector::http::{Method, Request};
 use loyalty_connector::woowup::connectors::{log_request, ConnectorsConfig, Entity, Outcome, StatsCollector};
@@ -190,16 +190,6 @@ fn dry_run_lines_redact_credentials() {
     assert!(lines[0].starts_with(r#"{"file":"customers-2019_03_11.csv","line":2,"key":"ana@example.com","entity":"customers","request":{"method":"GET","url":"https:\/\/admin.woowup.com\/apiv2\/13\/user_by_email?email=ana%40example.com""#), "{}", lines[0]);
     assert!(lines[0].contains(r#"["Apikey","[redacted]"]"#), "{}", lines[0]);
     assert!(lines[4].contains(r#""outcome":"failed","reason":"email is required""#), "{}", lines[4]);
-}
-
-#[test]
-fn transport_rules() {
-    assert!(retryable(429) && retryable(502) && retryable(503));
-    assert!(!retryable(500) && !retryable(504) && !retryable(401) && !retryable(200));
-    assert_eq!(retry_delay(1, Some("7")), 7);
-    assert_eq!(retry_delay(1, Some("100000")), 300);
-    assert_eq!(retry_delay(3, Some("Wed, 21 Oct 2015 07:28:00 GMT")), 8);
-    assert_eq!((retry_delay(1, None), retry_delay(5, None), retry_delay(6, None), retry_delay(99, None)), (2, 32, 60, 60));
 }
 
 #[test]

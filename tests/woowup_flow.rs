@@ -1,7 +1,8 @@
 //! The order flows as step machines, driven with scripted WoowUp answers.
 
+use loyalty_connector::engine::{self, Answer, Exchange, Policy, Response};
 use loyalty_connector::woowup::{
-    from_json, CancelOrder, Client, Decimal, Flow, Next, Order, Outcome, RewardOptions, RewardOrder, SkipReason, Step,
+    from_json, CancelOrder, Client, Decimal, Flow, Next, Order, OrderFlow, Outcome, RewardOptions, RewardOrder, SkipReason, Step,
 };
 use loyalty_connector::{LoyaltyError, Method, Request};
 
@@ -77,13 +78,14 @@ fn found_customer_is_rewarded() {
             sale_points: Decimal::from_i64(5),
             transaction_id: Some("2424".into()),
             customer_initialized: false,
+            already_recorded: false,
         }
     );
     assert_eq!(flow.sale_points(), Some(Decimal::from_i64(5)));
     assert_eq!(flow.customer().and_then(|u| u.userapp_id.as_deref()), Some("17"));
     assert_eq!(
         outcome.to_json(),
-        r#"{"outcome":"rewarded","uid":"john+tag@doe.com","points":"1500","sale_points":"5","transaction_id":"2424","customer_initialized":false}"#
+        r#"{"outcome":"rewarded","uid":"john+tag@doe.com","points":"1500","sale_points":"5","transaction_id":"2424","customer_initialized":false,"already_recorded":false}"#
     );
     // Done is final: further answers change nothing.
     assert_eq!(flow.feed(500, "boom"), Next::Done(outcome));
@@ -281,9 +283,113 @@ fn cancel_order() {
     assert_eq!(flow.step(), Some(Step::CancelInvoice));
     let (sent, outcome) = run(&mut flow, &[(200, REWARDED)]);
     assert_eq!(sent[0].body.as_deref(), Some("app_id=13&nrofactura=A-0001%2F2023"));
-    assert_eq!(outcome, Outcome::Cancelled { nrofactura: "A-0001/2023".into(), transaction_id: Some("2424".into()) });
+    assert_eq!(outcome, Outcome::Cancelled { nrofactura: "A-0001/2023".into(), transaction_id: Some("2424".into()), already_cancelled: false });
     let mut flow = CancelOrder::new(&client(), "1").unwrap();
     let (_, outcome) = run(&mut flow, &[(200, r#"{"status":false,"message":"Factura inexistente"}"#)]);
     assert!(matches!(outcome, Outcome::Failed { step: Step::CancelInvoice, ref error } if error.to_string().ends_with("Factura inexistente")));
     assert_eq!(CancelOrder::new(&client(), "").unwrap_err().code(), "missing_field");
+}
+
+/// Runs a flow under the engine's WoowUp policy with scripted answers; returns the steps taken
+/// (`send <endpoint>` or `wait <ms>`) and the outcome.
+fn exchange(flow: OrderFlow, answers: Vec<Answer>) -> (Vec<String>, Outcome) {
+    let mut exchange = Exchange::new(flow, Policy::WOOWUP);
+    let mut answers = answers.into_iter();
+    let mut steps = Vec::new();
+    loop {
+        match exchange.next() {
+            engine::Step::Send(r) => {
+                steps.push(format!("send {}", r.url.rsplit('/').next().unwrap().split('?').next().unwrap()));
+                exchange.feed(answers.next().expect("scripted answer"), 0, 1.0);
+            }
+            engine::Step::Wait(ms) => steps.push(format!("wait {ms}")),
+            engine::Step::Done(outcome) => {
+                assert!(answers.next().is_none(), "unused answers");
+                return (steps, outcome);
+            }
+        }
+    }
+}
+
+fn ok(body: &str) -> Answer {
+    Answer::response(200, body)
+}
+
+fn reward(options_json: &str) -> OrderFlow {
+    OrderFlow::Reward(Box::new(RewardOrder::new(&client(), order(), options(options_json)).unwrap()))
+}
+
+#[test]
+fn under_the_engine_reads_are_retried_and_a_lost_sale_is_sent_again_once() {
+    let repeated = r#"{"status":false,"message":"Invoice number 1034242 already exists"}"#;
+    let answers = vec![
+        Answer::response(503, ""),
+        ok(FOUND),
+        Answer::Response(Response::new(429, "").with_header("Retry-After", "7")),
+        ok(SALE_POINTS_5),
+        Answer::timeout("no answer in 30 s"),
+        ok(repeated),
+    ];
+    let (steps, outcome) = exchange(reward("{}"), answers);
+    assert_eq!(
+        steps,
+        ["send user_by_email", "wait 2000", "send user_by_email", "send contest_sale_points", "wait 7000", "send contest_sale_points",
+         "send add_sale_points_by_uid", "wait 2000", "send add_sale_points_by_uid"]
+    );
+    assert!(matches!(outcome, Outcome::Rewarded { already_recorded: true, transaction_id: None, ref points, .. } if *points == Decimal::from_i64(1500)), "{outcome:?}");
+}
+
+#[test]
+fn a_repeated_invoice_without_doubt_is_a_refusal() {
+    let repeated = r#"{"status":false,"message":"Invoice number 1034242 already exists"}"#;
+    let (_, outcome) = exchange(reward("{}"), vec![ok(FOUND), ok(SALE_POINTS_5), ok(repeated)]);
+    assert!(matches!(outcome, Outcome::Failed { step: Step::AddSalePoints, ref error } if error.code() == "remote_error"), "{outcome:?}");
+    // Unless the caller says an earlier attempt may have recorded it (a queue's redelivery).
+    let flow = reward("{}").after_earlier_attempt();
+    let (_, outcome) = exchange(flow, vec![ok(FOUND), ok(SALE_POINTS_5), ok(repeated)]);
+    assert!(matches!(outcome, Outcome::Rewarded { already_recorded: true, .. }), "{outcome:?}");
+}
+
+#[test]
+fn an_unreadable_answer_to_the_sale_is_in_doubt_not_a_failure() {
+    let (steps, outcome) = exchange(reward("{}"), vec![ok(FOUND), ok(SALE_POINTS_5), ok("<html>OK</html>"), ok(REWARDED)]);
+    assert_eq!(steps.iter().filter(|s| *s == "send add_sale_points_by_uid").count(), 2);
+    assert!(matches!(outcome, Outcome::Rewarded { already_recorded: false, .. }), "{outcome:?}");
+}
+
+#[test]
+fn a_customer_added_meanwhile_is_looked_up_again() {
+    let exists = r#"{"status":false,"message":"User already exists"}"#;
+    let answers = vec![ok(NOT_FOUND), ok(exists), ok(FOUND), ok(SALE_POINTS_5), ok(REWARDED)];
+    let (steps, outcome) = exchange(reward(r#"{"unknown_customer": "initialize"}"#), answers);
+    assert_eq!(steps, ["send user_by_email", "send initialize_user", "send user_by_email", "send contest_sale_points", "send add_sale_points_by_uid"]);
+    assert!(matches!(outcome, Outcome::Rewarded { customer_initialized: false, .. }), "{outcome:?}");
+    // Only once: "exists" but never found is a failure, not a loop.
+    let answers = vec![ok(NOT_FOUND), ok(exists), ok(NOT_FOUND)];
+    let (_, outcome) = exchange(reward(r#"{"unknown_customer": "initialize"}"#), answers);
+    assert!(matches!(outcome, Outcome::Failed { step: Step::FindCustomer, .. }), "{outcome:?}");
+}
+
+#[test]
+fn refused_credentials_stop_the_flow_at_once() {
+    let (steps, outcome) = exchange(reward("{}"), vec![Answer::response(401, r#"{"status":false,"message":"Invalid apikey"}"#)]);
+    assert_eq!(steps, ["send user_by_email"]);
+    let Outcome::Failed { step: Step::FindCustomer, error } = outcome else { panic!("{outcome:?}") };
+    assert_eq!((error.code(), error.status()), ("remote_error", Some(401)));
+}
+
+#[test]
+fn a_lost_cancellation_is_sent_again_and_already_cancelled_is_its_success() {
+    let flow = OrderFlow::Cancel(CancelOrder::new(&client(), "A-1").unwrap());
+    let (steps, outcome) = exchange(flow, vec![Answer::network("ECONNRESET"), ok(r#"{"status":false,"message":"Invoice already cancelled"}"#)]);
+    assert_eq!(steps, ["send cancel_invoice", "wait 2000", "send cancel_invoice"]);
+    assert_eq!(outcome, Outcome::Cancelled { nrofactura: "A-1".into(), transaction_id: None, already_cancelled: true });
+}
+
+#[test]
+fn a_lookup_that_never_answers_ends_in_a_network_error() {
+    let (steps, outcome) = exchange(reward("{}"), (0..6).map(|_| Answer::network("ECONNREFUSED")).collect());
+    assert_eq!(steps.iter().filter(|s| s.starts_with("send")).count(), 6);
+    let Outcome::Failed { step: Step::FindCustomer, error } = outcome else { panic!("{outcome:?}") };
+    assert_eq!((error.code(), error.service()), ("network_error", Some("woowup")));
 }

@@ -9,6 +9,8 @@
 //   sequence    statuses for the next matching requests, in order (null or 200 = serve normally)
 //   when        "before" (default): the request is not processed; "after": it is processed and the
 //               answer is then replaced by the error (the lost-response case that makes clients retry)
+//   body        the body of the injected answers instead of `{"message": …}`: a proxy's HTML
+//               page, JSON cut short (with status 200 and "after": a write whose answer is unreadable)
 //   programs    which programs are affected: any of "lootly", "woowup", "connectors" (default all)
 //   pathPrefix  only requests whose path starts with this
 //   seed        the seed of the random draws (default 1)
@@ -48,7 +50,7 @@ export function createFaults() {
         return { latencyMs: 0, fault: null };
       }
       counted++;
-      const make = (status, kind, retryAfter) => ({ status, kind, when: spec.when, retryAfter });
+      const make = (status, kind, retryAfter) => ({ status, kind, when: spec.when, retryAfter, body: spec.body });
       let fault = null;
       if (spec.sequence.length) {
         const next = spec.sequence.shift();
@@ -88,7 +90,9 @@ function normalise(input) {
     programs: input.programs ?? PROGRAMS,
     pathPrefix: input.pathPrefix ?? '/',
     seed: num('seed', 0, 2 ** 32 - 1, 1),
+    body: input.body ?? null,
   };
+  if (spec.body !== null && typeof spec.body !== 'string') errors.push('body must be a string');
   if (input.rateLimit) {
     const { every, retryAfter = 1 } = input.rateLimit;
     if (!Number.isInteger(every) || every < 1) errors.push('rateLimit.every must be a positive integer');

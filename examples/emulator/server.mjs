@@ -118,7 +118,7 @@ function faultResponse(fault) {
   const headers = { 'content-type': 'application/json' };
   if (fault.retryAfter !== null && fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
   const message = fault.status === 429 ? 'Too Many Attempts.' : reason(fault.status);
-  return { status: fault.status, headers: { ...headers, 'x-emulator-fault': fault.kind }, body: JSON.stringify({ message }) };
+  return { status: fault.status, headers: { ...headers, 'x-emulator-fault': fault.kind }, body: fault.body ?? JSON.stringify({ message }) };
 }
 
 const INDEX = {

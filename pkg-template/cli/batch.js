@@ -9,6 +9,8 @@ import { JOURNAL_KIND, JOURNAL_VERSION, Journal, changedFiles, fingerprint, read
 import { Progress, formatDuration, int } from "./progress.js";
 import { BatchRun, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
 import { FailuresFile } from "./failures.js";
+import { ioErrorMessage } from "./io-error.js";
+import { lockRun } from "./lock.js";
 
 export const BATCH_HELP = `Usage: loyalty-connector batch [options] <dir | file>...
 
@@ -275,6 +277,10 @@ export async function batchCommand(argv, io) {
   const failuresPath = o.failures ?? defaultPath(date, "failures");
   let journalState = null;
   if (!dryRun) {
+    // One run of a journal at a time, taken before the journal is even looked at; released
+    // when the process exits, however it ends (a SIGKILL leaves it to the next run's pid check).
+    ensureDir(journalPath);
+    process.once("exit", lockRun(journalPath));
     if (existsSync(journalPath) && !o.resume) {
       throw new UsageError(`${journalPath} holds an earlier run of these files: continue it with --resume, or move it away to start over`);
     }
@@ -372,7 +378,7 @@ export async function batchCommand(argv, io) {
     sender.stop("setup");
     if (e instanceof Abort) {
       say(`error: ${e.message}`);
-      return e.message.startsWith("network") ? 3 : 2;
+      return e.code === "network_error" ? 3 : 2;
     }
     throw e;
   }
@@ -452,10 +458,12 @@ export async function batchCommand(argv, io) {
         }
         await journal.writeDurable(job.intentLine());
       }
-      const res = await sender.exchange(req, async (reason) => {
-        if (!job.hasEffect || reason === "429") return undefined;
-        job.mayHaveLanded();
-        return (await check(job)) ? { landed: true } : undefined;
+      const res = await sender.exchange(req, {
+        effect: job.hasEffect ? "once" : "read",
+        check: async () => {
+          job.mayHaveLanded();
+          return (await check(job)) ? { landed: true } : undefined;
+        },
       });
       req = res.landed ? job.next() : job.feed(res.status, res.body);
     }
@@ -487,7 +495,7 @@ export async function batchCommand(argv, io) {
         for (const r of results) {
           if (r.status === "rejected") {
             const e = r.reason;
-            stopWith(e instanceof Abort ? e.message : `${name}: ${e?.stack ?? e}`);
+            stopWith(e instanceof Abort ? e.message : (ioErrorMessage(e) ?? `${name}: ${e?.stack ?? e}`));
           }
         }
       } finally {
@@ -510,7 +518,7 @@ export async function batchCommand(argv, io) {
   if (!state.abort && !o["no-log"]) {
     const processingTime = o["processing-time"] ?? batchIso8601(Math.floor(Date.now() / 1000));
     try {
-      const res = await sender.exchange(run.logRequest(processingTime));
+      const res = await sender.exchange(run.logRequest(processingTime), { effect: "idempotent" });
       run.readLog(res.status, res.body);
       log = "posted";
     } catch (e) {

@@ -1,13 +1,9 @@
 // Sending: one token bucket for the whole run (WoowUp counts requests per account and minute),
-// bounded time per request, and the retry rules of WoowUp's own clients (429, 502, 503 and
-// network errors; Retry-After honoured, else min(2^n, 60) s) — the rules themselves come from
-// the Rust core (batchRetryable, batchRetryDelay).
-import { batchRetryable, batchRetryDelay } from "./wasm.js";
+// bounded time per request. What each answer means (retry and how long, in doubt, stop) is
+// decided by the Rust core's engine (BatchAttempts): this file only sends, sleeps and reports.
+import { BatchAttempts } from "./wasm.js";
 
 const now = () => performance.now();
-
-/** The most a request waits, in seconds, on 429 answers before it fails with the last one. */
-export const MAX_429_WAIT = 900;
 
 /** A token bucket: `perMinute` tokens a minute, at most `burst` saved up; FIFO waiters. */
 export class RateLimiter {
@@ -74,20 +70,12 @@ export class RateLimiter {
 
 /** Thrown when the run must stop (credentials refused, network down, interrupted). */
 export class Abort extends Error {
-  constructor(message) {
+  /** `code`: the core's error code when the engine stopped the request (`network_error`, …). */
+  constructor(message, code) {
     super(message);
     this.name = "Abort";
+    this.code = code;
   }
-}
-
-/** Seconds of a Retry-After header: a number of seconds, or an HTTP date turned into seconds from now. */
-export function retryAfterSeconds(value) {
-  if (value == null || value === "") return undefined;
-  const v = String(value).trim();
-  if (/^\d+$/.test(v)) return v;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return String(Math.max(0, Math.ceil((at - Date.now()) / 1000)));
 }
 
 function describe(error) {
@@ -163,52 +151,54 @@ export class Sender {
   }
 
   /**
-   * Sends `req` until it has an answer that is not retried. 401/403: the credentials are refused,
-   * every row would fail: `Abort`. 502, 503 and network errors are retried `maxRetries` times;
-   * 429 as long as WoowUp's waits add up to less than `MAX_429_WAIT` for this request (a 429 is
-   * WoowUp saying when to come back, not a failure). Out of retries, a status is the answer (the
-   * row fails with it); a network error aborts the run (nothing is recorded for the row: a
-   * resumed run sends it). `beforeRetry(reason)` runs before each retry and may settle the
-   * exchange itself (a request that landed although its answer was lost) by returning a value.
+   * Sends `req` until the core's engine says its answer is final. `effect` is what the request
+   * changes: "read", "idempotent" or "once" (a sale, a new customer: a lost or unreadable answer
+   * leaves it in doubt). Returns `{ status, body }` for the row to read. Throws `Abort` when the
+   * engine says stop (credentials refused, no answer after the retries, in doubt with nothing to
+   * check: a resumed run sends the row again after checking). `check()`, for requests in doubt,
+   * asks WoowUp whether the request landed: a value settles the exchange (returned as is),
+   * `undefined` sends it again.
    */
-  async exchange(req, beforeRetry) {
-    let attempts = 0;
-    let waited429 = 0;
-    for (let attempt = 0; ; attempt++) {
-      await this.limiter.take();
-      let res;
-      let error;
-      try {
-        res = await this.attempt(req);
-      } catch (e) {
-        if (e instanceof Abort) throw e;
-        error = e;
+  async exchange(req, { effect = "read", check } = {}) {
+    const attempts = new BatchAttempts(effect, this.maxRetries);
+    const path = new URL(req.url).pathname;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await this.limiter.take();
+        let res;
+        let error;
+        try {
+          res = await this.attempt(req);
+        } catch (e) {
+          if (e instanceof Abort) throw e;
+          error = e;
+        }
+        const lost = error ? (error.name === "TimeoutError" ? "timeout" : "network") : undefined;
+        let d = attempts.judge(res?.status, res?.retryAfter ?? undefined, res?.body, lost, error && describe(error), Date.now() / 1000, Math.random());
+        if (d.decision === "deliver") return res;
+        if (d.decision === "stop") throw new Abort(`${d.message} (${req.method} ${path})`, d.code);
+        const reason = error ? "network" : String(res.status);
+        const doubt = d.decision === "in_doubt";
+        if (doubt) {
+          if (!check) throw new Abort(`${req.method} ${path}: HTTP ${res?.status ?? "no answer"}; the request may have reached WoowUp and cannot be checked`, "in_doubt");
+          d = attempts.retryAfterDoubt(Math.random());
+          if (d.decision === "stop") throw new Abort(`${d.message} (${req.method} ${path})`, d.code);
+        }
+        this.counters.retries++;
+        this.counters.byReason[reason] = (this.counters.byReason[reason] ?? 0) + 1;
+        if (res?.status === 429) this.limiter.pause(d.waitMs);
+        const seconds = Math.round(d.waitMs / 100) / 10;
+        this.onRetry({ reason, attempt, seconds, path, error: error && describe(error) });
+        await this.sleep(d.waitMs);
+        if (this.stopped) throw new Abort(this.stopped);
+        if (doubt) {
+          // Asked after the wait: a request the server was still processing has landed by then.
+          const settled = await check(reason);
+          if (settled !== undefined) return settled;
+        }
       }
-      if (res && (res.status === 401 || res.status === 403)) {
-        throw new Abort(`WoowUp refused the credentials (HTTP ${res.status} from ${new URL(req.url).pathname}): check the app id and the API key`);
-      }
-      if (res && !batchRetryable(res.status)) return res;
-      const retryAfter = retryAfterSeconds(res?.retryAfter);
-      const seconds = batchRetryDelay(attempt + 1, retryAfter);
-      const limited = res?.status === 429;
-      const spent = limited ? waited429 + seconds > MAX_429_WAIT : attempts >= this.maxRetries;
-      if (spent) {
-        if (error) throw new Abort(`network: ${describe(error)} (${req.method} ${new URL(req.url).pathname}, ${attempt + 1} attempts)`);
-        return res;
-      }
-      if (limited) waited429 += seconds;
-      else attempts++;
-      const reason = error ? "network" : String(res.status);
-      this.counters.retries++;
-      this.counters.byReason[reason] = (this.counters.byReason[reason] ?? 0) + 1;
-      if (limited) this.limiter.pause(seconds * 1000);
-      this.onRetry({ reason, attempt: attempt + 1, seconds, path: new URL(req.url).pathname, error: error && describe(error) });
-      await this.sleep(seconds * 1000);
-      if (this.stopped) throw new Abort(this.stopped);
-      if (beforeRetry) {
-        const settled = await beforeRetry(reason);
-        if (settled !== undefined) return settled;
-      }
+    } finally {
+      attempts.free();
     }
   }
 }

@@ -2,6 +2,7 @@
 // `loyalty-connector`: the package's command line (npx loyalty-connector …).
 import { readFileSync } from "node:fs";
 import { UsageError } from "./args.js";
+import { ioErrorMessage } from "./io-error.js";
 
 const HELP = `Usage: loyalty-connector <command> [options]
 
@@ -75,6 +76,11 @@ async function main(argv) {
     if (e?.name === "SetupError" || e?.constructor?.name === "SetupError") {
       io.stderr.write(`loyalty-connector ${name}: ${e.message}\n`);
       return 2;
+    }
+    const ioError = ioErrorMessage(e);
+    if (ioError) {
+      io.stderr.write(`loyalty-connector ${name}: ${ioError}\nnothing is lost: make room, then run the same command with --resume\n`);
+      return 3;
     }
     io.stderr.write(`loyalty-connector ${name}: internal error: ${e?.stack ?? e}\n`);
     return 3;

@@ -23,7 +23,7 @@
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
 use crate::php::{json_decode, json_encode, Array, Mode, Value};
-use crate::woowup::{read_transactions, read_user_lookup, Client, Lookup};
+use crate::woowup::{read_transactions, read_user_lookup, Client, Lookup, Repeat};
 use std::collections::HashMap;
 
 /// What a request changes in WoowUp, when it changes something that must happen once.
@@ -170,14 +170,7 @@ fn answer_body(data: Array) -> String {
 /// means the earlier attempt landed; the returned answer is the success to feed instead.
 pub fn is_repeated_invoice(effect: &Effect, status: u16, body: &str) -> Option<Landed> {
     let Effect::Sale { nrofactura, .. } = effect else { return None };
-    if status != 200 {
-        return None;
-    }
-    let v = json_decode(body, Mode::Assoc).ok()?;
-    let a = v.as_array()?;
-    let refused = matches!(a.get_str("status"), Some(Value::Bool(false)));
-    let message = a.get_str("message").and_then(Value::as_str)?.to_ascii_lowercase();
-    (refused && message.contains("already exists") && message.contains(&nrofactura.to_ascii_lowercase())).then(|| Landed {
+    (status == 200 && Repeat::Invoice(nrofactura).is_refusal(status, body)).then(|| Landed {
         status: 200,
         body: answer_body(Array::new()),
         evidence: format!("WoowUp already had invoice {nrofactura}"),

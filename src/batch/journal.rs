@@ -193,23 +193,3 @@ pub fn dry_run_line(job: &Job) -> Result<String> {
     }
     json_encode(&Value::Array(a))
 }
-
-/// Whether a status is worth retrying: 429 (rate limited), 502 and 503, as WoowUp's own clients
-/// do. Anything else is the answer.
-pub fn retryable(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503)
-}
-
-/// The longest wait honoured from a `Retry-After` header, in seconds.
-pub const MAX_RETRY_AFTER: u64 = 300;
-
-/// Seconds to wait before retry number `attempt` (1 for the first retry): the `Retry-After`
-/// header's delay in seconds when it gives one (capped at [`MAX_RETRY_AFTER`]), otherwise
-/// `min(2^attempt, 60)` as WoowUp's client does. A `Retry-After` HTTP date is not read (the
-/// core has no clock): the caller may convert it to seconds first.
-pub fn retry_delay(attempt: u32, retry_after: Option<&str>) -> u64 {
-    if let Some(secs) = retry_after.and_then(|v| v.trim().parse::<u64>().ok()) {
-        return secs.min(MAX_RETRY_AFTER);
-    }
-    2u64.saturating_pow(attempt.min(16)).min(60)
-}

@@ -10,4 +10,4 @@ pub mod rows;
 pub use reader::{FileParser, FileReader, Parsed, Row, RowRef, MAX_INVOICE_LINES};
 pub use rows::{entity_of_file, Mapping};
 pub use plan::{order_files, FileJobs, Job, JobNext, PlanOptions, Planner, Work, PROCESSING_ORDER};
-pub use journal::{dry_run_line, retry_delay, retryable, JournalEntry, Resume};
+pub use journal::{dry_run_line, JournalEntry, Resume};

@@ -40,7 +40,7 @@ use crate::http::Request;
 use crate::woowup::connectors::{Entity, Outcome, RowError, StatsCollector};
 use crate::woowup::{
     read_registered_user, read_status, read_transaction_id, read_user_lookup, AddSalePointsByUid, Client, Customer, Decimal, FindBy, InitializeUser,
-    InvoiceItem, Lookup, Next, Order, PointsRule, RewardOptions, RewardOrder, SaveProduct, SkipReason,
+    InvoiceItem, Lookup, Next, Order, PointsRule, Repeat, RewardOptions, RewardOrder, SaveProduct, SkipReason,
     UnknownCustomer, Variation,
 };
 use std::collections::HashSet;
@@ -419,6 +419,10 @@ impl Job {
                     }
                 },
             },
+            // Another row (a purchase of the same new customer, run concurrently) added them.
+            State::InitializeUser(_) if Repeat::User.is_refusal(status, body) => {
+                self.done(Outcome::Updated, Some("already in the program (added meanwhile)".into()))
+            }
             State::InitializeUser(_) => match read_registered_user(status, body) {
                 Ok(_) => self.done(Outcome::Created, Some("initialize_user".into())),
                 Err(e) => self.done(Outcome::Failed, Some(format!("initialize_user: {e}"))),

@@ -35,6 +35,8 @@ use crate::woowup::connectors::{
     ConnectorsConfig, Entity, LogRecord, LogsQuery, Outcome, RowError, StatsAuth, StatsCollector, StatsQuery,
 };
 use crate::woowup::{read_sale_points, read_user_lookup, Client, Decimal, Lookup, PointsRule, UnknownCustomer};
+use crate::engine::{self, Answer, Attempts, Backoff, Decision, Policy, Response};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 const SETTINGS: [&str; 11] = [
@@ -669,16 +671,83 @@ pub fn batch_check_mapping(text: JsValue) -> JsResult<()> {
     Ok(())
 }
 
-/// Whether a status is retried (429, 502, 503).
-#[wasm_bindgen(js_name = batchRetryable)]
-pub fn batch_retryable(status_code: u16) -> bool {
-    crate::batch::retryable(status_code)
+/// The retry state of one request under WoowUp's policy (the engine's `Attempts`): the command
+/// line asks it what each answer means and only sleeps, checks or stops as it says.
+#[wasm_bindgen(js_name = BatchAttempts)]
+pub struct BatchAttempts {
+    policy: Policy,
+    effect: engine::Effect,
+    attempts: Attempts,
 }
 
-/// Seconds before retry `attempt` (1-based): `Retry-After` seconds (capped), else `min(2^n, 60)`.
-#[wasm_bindgen(js_name = batchRetryDelay)]
-pub fn batch_retry_delay(attempt: u32, retry_after: Option<String>) -> u32 {
-    crate::batch::retry_delay(attempt, retry_after.as_deref()) as u32
+#[wasm_bindgen(js_class = BatchAttempts)]
+impl BatchAttempts {
+    /// `effect`: `"read"`, `"idempotent"` or `"once"` (a sale, a new customer); `maxRetries`:
+    /// retries of 502, 503 and lost answers (429s have their own 15-minute budget).
+    #[wasm_bindgen(constructor)]
+    pub fn new(effect: &str, max_retries: u32) -> JsResult<BatchAttempts> {
+        let effect = match effect {
+            "read" => engine::Effect::Read,
+            "idempotent" => engine::Effect::Idempotent,
+            "once" => engine::Effect::Once,
+            _ => return Err(LoyaltyError::invalid("effect", "must be read, idempotent or once").into()),
+        };
+        let backoff = Backoff { max_attempts: max_retries.saturating_add(1), ..Policy::WOOWUP.backoff };
+        Ok(BatchAttempts { policy: Policy::WOOWUP.with_backoff(backoff), effect, attempts: Attempts::default() })
+    }
+
+    /// What an answer means: `{ decision: "deliver" | "retry" | "in_doubt" | "stop", waitMs?,
+    /// message? }`. `status` is `undefined` when there was no answer (`lost`: "timeout" or
+    /// "network", with its description); `now` is Unix seconds and `jitter` in [0, 1].
+    pub fn judge(&mut self, status: Option<u16>, retry_after: Option<String>, body: Option<String>, lost: Option<String>, description: Option<String>, now: f64, jitter: f64) -> JsResult<JsValue> {
+        let answer = match status {
+            Some(status) => {
+                let mut r = Response::new(status, body.unwrap_or_default());
+                if let Some(v) = retry_after {
+                    r = r.with_header("retry-after", &v);
+                }
+                Answer::Response(r)
+            }
+            None => {
+                let message = description.unwrap_or_default();
+                match lost.as_deref() {
+                    Some("timeout") => Answer::timeout(message),
+                    _ => Answer::network(message),
+                }
+            }
+        };
+        let decision = self.attempts.judge(&self.policy, self.effect, &answer, now as i64, jitter);
+        decision_js(decision)
+    }
+
+    /// After a request in doubt was checked and not found: the wait before sending it again,
+    /// or a `stop` when the attempts are spent.
+    #[wasm_bindgen(js_name = retryAfterDoubt)]
+    pub fn retry_after_doubt(&mut self, jitter: f64) -> JsResult<JsValue> {
+        let decision = self.attempts.retry(&self.policy, None, jitter).unwrap_or_else(|| {
+            Decision::Stop(engine::in_doubt(&self.policy, "still no readable answer after the last attempt"))
+        });
+        decision_js(decision)
+    }
+}
+
+fn decision_js(decision: Decision) -> JsResult<JsValue> {
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| Reflect::set(&o, &k.into(), &v).map(|_| ());
+    match decision {
+        Decision::Deliver => set("decision", "deliver".into())?,
+        Decision::InDoubt => set("decision", "in_doubt".into())?,
+        Decision::Retry(ms) => {
+            set("decision", "retry".into())?;
+            set("waitMs", (ms as f64).into())?;
+        }
+        Decision::Stop(error) => {
+            set("decision", "stop".into())?;
+            set("code", error.code().into())?;
+            set("message", error.to_string().into())?;
+        }
+    }
+    Ok(o.into())
 }
 
 /// `processingtime` of a unix time in seconds.

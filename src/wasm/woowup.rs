@@ -24,9 +24,10 @@ use crate::woowup::connectors::{
 };
 use crate::woowup::{
     self, AddPointsByUid, AddSalePointsByUid, CancelOrder, Category, Client, CouponStatus, Decimal, FindBy, InitializeUser,
-    IsUser, Next, Order, Outcome, PointsRule, RegisterUserClassic, RegistrationVerdict, RewardOptions, RewardOrder,
+    IsUser, Order, OrderFlow, Outcome, PointsRule, RegisterUserClassic, RegistrationVerdict, RewardOptions, RewardOrder,
     SaveProduct, TransactionalEmail, UnknownCustomer,
 };
+use crate::engine::{Answer, Exchange, Policy, Response, Step};
 use js_sys::{Array, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -253,19 +254,54 @@ impl ClientHandle {
 
     /// The reward flow of one order, checked before anything is sent.
     #[wasm_bindgen(js_name = rewardOrder)]
-    pub fn reward_order(&self, order: JsValue, options: JsValue) -> JsResult<FlowHandle> {
+    pub fn reward_order(&self, order: JsValue, options: JsValue, retry: JsValue) -> JsResult<FlowHandle> {
         let order: Order = typed(&order, "order")?;
         let options = reward_options(&options)?;
+        let policy = retry_policy(&retry)?;
         let flow = RewardOrder::new(&self.client, order, options)?;
-        Ok(FlowHandle { machine: Machine::Reward(Box::new(flow)), status: None })
+        Ok(FlowHandle::new(OrderFlow::Reward(Box::new(flow)), policy))
     }
 
     /// The cancel flow of one purchase.
     #[wasm_bindgen(js_name = cancelOrder)]
-    pub fn cancel_order(&self, nrofactura: JsValue) -> JsResult<FlowHandle> {
+    pub fn cancel_order(&self, nrofactura: JsValue, retry: JsValue) -> JsResult<FlowHandle> {
+        let policy = retry_policy(&retry)?;
         let flow = CancelOrder::new(&self.client, &text_or_integer(&nrofactura, "nrofactura")?)?;
-        Ok(FlowHandle { machine: Machine::Cancel(flow), status: None })
+        Ok(FlowHandle::new(OrderFlow::Cancel(flow), policy))
     }
+}
+
+/// WoowUp's policy with the caller's budget: `{ maxAttempts?, baseDelayMs?, maxDelayMs?,
+/// maxRateLimitedMs? }` (`maxAttempts: 1` never sends a request twice).
+fn retry_policy(value: &JsValue) -> Result<Policy> {
+    let names = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRateLimitedMs"];
+    let mut backoff = Policy::WOOWUP.backoff;
+    let Some(fields) = optional_fields(value, "retry", &names)? else {
+        return Ok(Policy::WOOWUP);
+    };
+    let number = |name: &str, min: f64, max: f64| -> Result<Option<u64>> {
+        let v = fields.get(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(Some(n as u64)),
+            _ => Err(LoyaltyError::invalid(format!("retry.{name}"), format!("must be an integer from {min} to {max}"))),
+        }
+    };
+    if let Some(n) = number("maxAttempts", 1.0, 100.0)? {
+        backoff.max_attempts = n as u32;
+    }
+    if let Some(n) = number("baseDelayMs", 0.0, 3_600_000.0)? {
+        backoff.base_ms = n;
+    }
+    if let Some(n) = number("maxDelayMs", 0.0, 3_600_000.0)? {
+        backoff.max_ms = n;
+    }
+    if let Some(n) = number("maxRateLimitedMs", 0.0, 86_400_000.0)? {
+        backoff.max_rate_limited_ms = n;
+    }
+    Ok(Policy::WOOWUP.with_backoff(backoff))
 }
 
 /// `{ findBy?, unknownCustomer?, rule?, salePoints? }`, every one optional.
@@ -301,69 +337,69 @@ fn reward_options(value: &JsValue) -> Result<RewardOptions> {
 // ---------------------------------------------------------------------------------------------
 // Flows
 
-enum Machine {
-    Reward(Box<RewardOrder>),
-    Cancel(CancelOrder),
-}
-
-/// A running flow: `next()` is the request to send (`undefined` once done), `feed(status, body)`
-/// advances with its answer, `outcome()` is how it ended.
+/// A running flow under WoowUp's policy (the engine's `Exchange`): `next()` says what to do,
+/// `feed(...)`/`lost(...)` hand it each answer, `outcome()` is how it ended. pkg-template's
+/// woowup.js only sends, sleeps and reads bodies.
 #[wasm_bindgen(js_name = WoowupFlow)]
 pub struct FlowHandle {
-    machine: Machine,
-    /// The HTTP status of the last answer fed, reported with a failed outcome.
+    exchange: Exchange<OrderFlow>,
+    /// The HTTP status of the last answer, reported with a failed outcome (`null` after a lost one).
     status: Option<u16>,
 }
 
 impl FlowHandle {
-    fn pending(&self) -> Next {
-        match &self.machine {
-            Machine::Reward(flow) => flow.next(),
-            Machine::Cancel(flow) => flow.next(),
-        }
+    fn new(flow: OrderFlow, policy: Policy) -> FlowHandle {
+        FlowHandle { exchange: Exchange::new(flow, policy), status: None }
     }
+}
+
+fn now_unix() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }
 
 #[wasm_bindgen(js_class = WoowupFlow)]
 impl FlowHandle {
-    /// The request to send now, or `undefined` once the flow is done.
-    pub fn next(&self) -> JsValue {
-        match self.pending() {
-            Next::Send(req) => request(req),
-            Next::Done(_) => JsValue::UNDEFINED,
-        }
+    /// `{ send: request }`, `{ wait: ms }` or `{ done: true }`.
+    pub fn next(&mut self) -> JsResult<JsValue> {
+        let o = js_sys::Object::new();
+        let (key, value) = match self.exchange.next() {
+            Step::Send(req) => ("send", request(req)),
+            Step::Wait(ms) => ("wait", JsValue::from(ms as f64)),
+            Step::Done(_) => ("done", JsValue::TRUE),
+        };
+        Reflect::set(&o, &key.into(), &value)?;
+        Ok(o.into())
     }
 
-    /// Advances with the answer to `next()`'s request; returns the next request, or `undefined`.
-    pub fn feed(&mut self, status: JsValue, body: JsValue) -> JsResult<JsValue> {
+    /// The answer to the last `send`: its status, its `Retry-After` header (or null) and body.
+    pub fn feed(&mut self, status: JsValue, retry_after: Option<String>, body: JsValue) -> JsResult<()> {
         let status = self::status(&status)?;
-        let body = string(&body, "body")?;
-        if let Next::Send(_) = self.pending() {
-            self.status = Some(status);
+        let mut response = Response::new(status, string(&body, "body")?);
+        if let Some(v) = retry_after {
+            response = response.with_header("retry-after", &v);
         }
-        let next = match &mut self.machine {
-            Machine::Reward(flow) => flow.feed(status, &body),
-            Machine::Cancel(flow) => flow.feed(status, &body),
-        };
-        Ok(match next {
-            Next::Send(req) => request(req),
-            Next::Done(_) => JsValue::UNDEFINED,
-        })
+        self.status = Some(status);
+        self.exchange.feed(Answer::Response(response), now_unix(), js_sys::Math::random());
+        Ok(())
+    }
+
+    /// No answer to the last `send`: `kind` is "timeout" or "network"; `message` describes it
+    /// (no URL query, no body).
+    pub fn lost(&mut self, kind: &str, message: String) {
+        self.status = None;
+        let answer = if kind == "timeout" { Answer::timeout(message) } else { Answer::network(message) };
+        self.exchange.feed(answer, now_unix(), js_sys::Math::random());
     }
 
     /// The step whose request is pending (`"find_customer"`, …), `undefined` once done.
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> JsResult<JsValue> {
-        let step = match &self.machine {
-            Machine::Reward(flow) => flow.step(),
-            Machine::Cancel(flow) => flow.step(),
-        };
-        step.map_or(Ok(JsValue::UNDEFINED), |s| to_js(&s))
+        self.exchange.machine().step().map_or(Ok(JsValue::UNDEFINED), |s| to_js(&s))
     }
 
     /// How the flow ended (`Outcome::to_json`, plus `status` on a failure), `undefined` before.
-    pub fn outcome(&self) -> JsResult<JsValue> {
-        let Next::Done(outcome) = self.pending() else {
+    pub fn outcome(&mut self) -> JsResult<JsValue> {
+        let Step::Done(outcome) = self.exchange.next() else {
             return Ok(JsValue::UNDEFINED);
         };
         let value = JSON::parse(&outcome.to_json())?;

@@ -30,11 +30,12 @@ use crate::decimal::Decimal;
 use super::fields::{opt_text_or_integer, text_or_integer};
 use super::invoice::InvoiceItem;
 use super::points::{points, PointsRule};
-use super::response::{read_registered_user, read_sale_points, read_transaction_id, read_user_lookup, Lookup, User};
+use super::response::{read_registered_user, read_sale_points, read_transaction_id, read_user_lookup, Lookup, Repeat, User};
 use super::sales::{factura_field, AddSalePointsByUid};
 use super::users::InitializeUser;
 use super::validate;
 use super::Client;
+use crate::engine::{self, Effect};
 use crate::error::{LoyaltyError, Result};
 use crate::http::Request;
 use serde::{Deserialize, Serialize, Serializer};
@@ -154,6 +155,9 @@ pub enum Outcome {
         transaction_id: Option<String>,
         /// Whether this flow added the customer with `initialize_user`.
         customer_initialized: bool,
+        /// WoowUp already had this invoice from an earlier attempt whose answer was lost: it
+        /// refused the repeat, and the points were given once (`transaction_id` is then `None`).
+        already_recorded: bool,
     },
     /// Nothing was rewarded, on purpose.
     Skipped {
@@ -165,7 +169,12 @@ pub enum Outcome {
         customer_initialized: bool,
     },
     /// The purchase was cancelled and its points reverted.
-    Cancelled { nrofactura: String, transaction_id: Option<String> },
+    Cancelled {
+        nrofactura: String,
+        transaction_id: Option<String>,
+        /// An earlier attempt whose answer was lost had cancelled it already.
+        already_cancelled: bool,
+    },
     /// A step failed: WoowUp refused (`remote_error`), its answer could not be read
     /// (`invalid_response`), or the points could not be computed.
     Failed {
@@ -227,6 +236,11 @@ pub struct RewardOrder {
     sale_points: Option<Decimal>,
     points: Option<Decimal>,
     customer: Option<User>,
+    /// The sale may have been recorded by an earlier attempt: a repeated-invoice refusal is then
+    /// that attempt's success.
+    may_have_landed: bool,
+    /// The customer was looked up again after `initialize_user` said they exist.
+    looked_up_again: bool,
 }
 
 impl RewardOrder {
@@ -263,19 +277,32 @@ impl RewardOrder {
             sale_points: None,
             points: None,
             customer: None,
+            may_have_landed: false,
+            looked_up_again: false,
         };
         if flow.options.unknown_customer == UnknownCustomer::Initialize {
             flow.initialize_request()?;
         }
         // The final request with stand-in uid and points checks nrofactura, branch and datetime now.
         flow.sale_request("uid", Decimal::ZERO)?;
-        let customer = &flow.order.customer;
-        let lookup = match flow.options.find_by {
-            FindBy::Email => flow.client.user_by_email(customer.email.as_deref().unwrap_or_default()),
-            FindBy::Uid => flow.client.user_by_uid(customer.uid.as_deref().unwrap_or_default()),
-        }?;
-        flow.pending = Next::Send(lookup);
+        flow.pending = Next::Send(flow.lookup_request()?);
         Ok(flow)
+    }
+
+    /// The same flow for an order an earlier attempt may have rewarded already (its answer was
+    /// lost, the process stopped, a queue delivers it again): WoowUp's refusal of the repeated
+    /// invoice number is then that attempt's success (`already_recorded`), not a failure.
+    pub fn after_earlier_attempt(mut self) -> RewardOrder {
+        self.may_have_landed = true;
+        self
+    }
+
+    fn lookup_request(&self) -> Result<Request> {
+        let customer = &self.order.customer;
+        match self.options.find_by {
+            FindBy::Email => self.client.user_by_email(customer.email.as_deref().unwrap_or_default()),
+            FindBy::Uid => self.client.user_by_uid(customer.uid.as_deref().unwrap_or_default()),
+        }
     }
 
     /// The sale points, once read (or given): cache them for the next orders.
@@ -317,7 +344,7 @@ impl RewardOrder {
         self.client.post_form("add_sale_points_by_uid", &form)
     }
 
-    fn fail(&mut self, error: LoyaltyError) -> Next {
+    fn fail_now(&mut self, error: LoyaltyError) -> Next {
         self.finish(Outcome::Failed { step: self.step, error })
     }
 
@@ -343,7 +370,7 @@ impl RewardOrder {
                 self.pending = Next::Send(request);
                 self.pending.clone()
             }
-            Err(e) => self.fail(e),
+            Err(e) => self.fail_now(e),
         }
     }
 
@@ -373,13 +400,14 @@ impl RewardOrder {
         self.send(Step::AddSalePoints, request)
     }
 
-    fn rewarded(&mut self, transaction_id: Option<String>) -> Next {
+    fn rewarded(&mut self, transaction_id: Option<String>, already_recorded: bool) -> Next {
         self.finish(Outcome::Rewarded {
             uid: self.uid.clone().unwrap_or_default(),
             points: self.points.unwrap_or(Decimal::ZERO),
             sale_points: self.sale_points.unwrap_or(Decimal::ZERO),
             transaction_id,
             customer_initialized: self.customer_initialized,
+            already_recorded,
         })
     }
 }
@@ -407,7 +435,7 @@ impl Flow for RewardOrder {
         }
         match self.step {
             Step::FindCustomer => match read_user_lookup(status, body) {
-                Err(e) => self.fail(e),
+                Err(e) => self.fail_now(e),
                 Ok(Lookup::Found { user }) => {
                     let fallback = match self.options.find_by {
                         FindBy::Uid => self.order.customer.uid.clone(),
@@ -422,14 +450,26 @@ impl Flow for RewardOrder {
                 }
                 Ok(Lookup::NotFound { message }) => match self.options.unknown_customer {
                     UnknownCustomer::Skip => self.skip(SkipReason::UnknownCustomer, message),
+                    UnknownCustomer::Initialize if self.looked_up_again => self.fail_now(LoyaltyError::Remote {
+                        service: "woowup",
+                        status,
+                        message: "initialize_user said the customer exists, and the lookup does not find them".into(),
+                    }),
                     UnknownCustomer::Initialize => {
                         let request = self.initialize_request();
                         self.send(Step::InitializeUser, request)
                     }
                 },
             },
+            // Another order of the same new customer (or an earlier attempt of this one) added
+            // them meanwhile: look them up again, once.
+            Step::InitializeUser if !self.looked_up_again && Repeat::User.is_refusal(status, body) => {
+                self.looked_up_again = true;
+                let request = self.lookup_request();
+                self.send(Step::FindCustomer, request)
+            }
             Step::InitializeUser => match read_registered_user(status, body) {
-                Err(e) => self.fail(e),
+                Err(e) => self.fail_now(e),
                 Ok(user) => {
                     self.customer_initialized = true;
                     let sent = self.initialize_user().map(|u| u.uid).unwrap_or_default();
@@ -439,14 +479,17 @@ impl Flow for RewardOrder {
                 }
             },
             Step::ReadSalePoints => match read_sale_points(status, body) {
-                Err(e) => self.fail(e),
+                Err(e) => self.fail_now(e),
                 Ok(sale_points) => self.reward(sale_points.unwrap_or(Decimal::ZERO)),
             },
             Step::AddSalePoints => match read_transaction_id(status, body) {
-                Err(e) => self.fail(e),
-                Ok(id) => self.rewarded(id),
+                Err(_) if self.may_have_landed && Repeat::Invoice(&self.order.nrofactura).is_refusal(status, body) => {
+                    self.rewarded(None, true)
+                }
+                Err(e) => self.fail_now(e),
+                Ok(id) => self.rewarded(id, false),
             },
-            Step::CancelInvoice => self.fail(LoyaltyError::invalid("step", "not a step of this flow")),
+            Step::CancelInvoice => self.fail_now(LoyaltyError::invalid("step", "not a step of this flow")),
         }
     }
 }
@@ -473,12 +516,21 @@ impl RewardOrder {
 pub struct CancelOrder {
     nrofactura: String,
     pending: Next,
+    /// An earlier attempt may have cancelled it: "already cancelled" is then its success.
+    may_have_landed: bool,
 }
 
 impl CancelOrder {
     pub fn new(client: &Client, nrofactura: &str) -> Result<CancelOrder> {
         let request = client.cancel_invoice(nrofactura)?;
-        Ok(CancelOrder { nrofactura: nrofactura.to_string(), pending: Next::Send(request) })
+        Ok(CancelOrder { nrofactura: nrofactura.to_string(), pending: Next::Send(request), may_have_landed: false })
+    }
+
+    /// The same flow for a cancellation an earlier attempt may have made already: WoowUp's
+    /// "already cancelled" is then that attempt's success (`already_cancelled`).
+    pub fn after_earlier_attempt(mut self) -> CancelOrder {
+        self.may_have_landed = true;
+        self
     }
 
     /// See [`Flow::next`].
@@ -511,12 +563,141 @@ impl Flow for CancelOrder {
 
     fn feed(&mut self, status: u16, body: &str) -> Next {
         if let Next::Send(_) = self.pending {
+            let nrofactura = self.nrofactura.clone();
             let outcome = match read_transaction_id(status, body) {
-                Ok(transaction_id) => Outcome::Cancelled { nrofactura: self.nrofactura.clone(), transaction_id },
+                Ok(transaction_id) => Outcome::Cancelled { nrofactura, transaction_id, already_cancelled: false },
+                Err(_) if self.may_have_landed && Repeat::Cancellation.is_refusal(status, body) => {
+                    Outcome::Cancelled { nrofactura, transaction_id: None, already_cancelled: true }
+                }
                 Err(error) => Outcome::Failed { step: Step::CancelInvoice, error },
             };
             self.pending = Next::Done(outcome);
         }
         self.pending.clone()
+    }
+}
+
+/// What each step's request does: what a lost answer to it means.
+fn effect(step: Step) -> Effect {
+    match step {
+        Step::FindCustomer | Step::ReadSalePoints => Effect::Read,
+        Step::InitializeUser | Step::AddSalePoints | Step::CancelInvoice => Effect::Once,
+    }
+}
+
+fn engine_next(next: Next, step: Option<Step>) -> engine::Next<Outcome> {
+    match (next, step) {
+        (Next::Send(request), Some(step)) => engine::Next::Send(request, effect(step)),
+        (Next::Send(request), None) => engine::Next::Send(request, Effect::Once),
+        (Next::Done(outcome), _) => engine::Next::Done(outcome),
+    }
+}
+
+/// Under the engine, a sale or a new customer left in doubt is sent again: WoowUp refuses a
+/// repeated invoice number and an existing customer, and the flow reads those refusals as the
+/// earlier attempt's success.
+impl engine::Machine for RewardOrder {
+    type Outcome = Outcome;
+
+    fn next(&mut self) -> engine::Next<Outcome> {
+        engine_next(Flow::next(self), Flow::step(self))
+    }
+
+    fn feed(&mut self, status: u16, body: &str) {
+        Flow::feed(self, status, body);
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        if self.step == Step::AddSalePoints {
+            self.may_have_landed = true;
+        }
+        matches!(self.step, Step::AddSalePoints | Step::InitializeUser)
+    }
+
+    fn fail(&mut self, error: LoyaltyError) -> Outcome {
+        match self.fail_now(error) {
+            Next::Done(outcome) => outcome,
+            Next::Send(_) => Outcome::Failed { step: self.step, error: LoyaltyError::invalid("step", "not done") },
+        }
+    }
+}
+
+impl engine::Machine for CancelOrder {
+    type Outcome = Outcome;
+
+    fn next(&mut self) -> engine::Next<Outcome> {
+        engine_next(Flow::next(self), Flow::step(self))
+    }
+
+    fn feed(&mut self, status: u16, body: &str) {
+        Flow::feed(self, status, body);
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        self.may_have_landed = true;
+        true
+    }
+
+    fn fail(&mut self, error: LoyaltyError) -> Outcome {
+        let outcome = Outcome::Failed { step: Step::CancelInvoice, error };
+        self.pending = Next::Done(outcome.clone());
+        outcome
+    }
+}
+
+/// One of the order flows, for drivers that run either (the JS binding, the Worker).
+#[derive(Clone, Debug)]
+pub enum OrderFlow {
+    Reward(Box<RewardOrder>),
+    Cancel(CancelOrder),
+}
+
+impl OrderFlow {
+    /// The step whose request is pending, `None` once done.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            OrderFlow::Reward(f) => Flow::step(f.as_ref()),
+            OrderFlow::Cancel(f) => Flow::step(f),
+        }
+    }
+
+    /// See [`RewardOrder::after_earlier_attempt`].
+    pub fn after_earlier_attempt(self) -> OrderFlow {
+        match self {
+            OrderFlow::Reward(f) => OrderFlow::Reward(Box::new(f.after_earlier_attempt())),
+            OrderFlow::Cancel(f) => OrderFlow::Cancel(f.after_earlier_attempt()),
+        }
+    }
+}
+
+impl engine::Machine for OrderFlow {
+    type Outcome = Outcome;
+
+    fn next(&mut self) -> engine::Next<Outcome> {
+        match self {
+            OrderFlow::Reward(f) => engine::Machine::next(f.as_mut()),
+            OrderFlow::Cancel(f) => engine::Machine::next(f),
+        }
+    }
+
+    fn feed(&mut self, status: u16, body: &str) {
+        match self {
+            OrderFlow::Reward(f) => engine::Machine::feed(f.as_mut(), status, body),
+            OrderFlow::Cancel(f) => engine::Machine::feed(f, status, body),
+        }
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        match self {
+            OrderFlow::Reward(f) => engine::Machine::may_have_landed(f.as_mut()),
+            OrderFlow::Cancel(f) => engine::Machine::may_have_landed(f),
+        }
+    }
+
+    fn fail(&mut self, error: LoyaltyError) -> Outcome {
+        match self {
+            OrderFlow::Reward(f) => engine::Machine::fail(f.as_mut(), error),
+            OrderFlow::Cancel(f) => engine::Machine::fail(f, error),
+        }
     }
 }

@@ -48,7 +48,7 @@ pub use client::{Client, ClientConfig, DEFAULT_BASE_URL};
 pub use crate::decimal::Decimal;
 pub use email::{TransactionalEmail, MAX_RECIPIENTS};
 pub use fields::from_json;
-pub use flow::{CancelOrder, Customer, FindBy, Flow, Next, Order, Outcome, RewardOptions, RewardOrder, SkipReason, Step, UnknownCustomer};
+pub use flow::{CancelOrder, Customer, FindBy, Flow, Next, Order, OrderFlow, Outcome, RewardOptions, RewardOrder, SkipReason, Step, UnknownCustomer};
 pub use invoice::{factura_json, InvoiceItem, Variation, MAX_FACTURA};
 pub use points::{points, points_from_text, PointsRule, MAX_POINTS};
 pub use program::CouponStatus;
@@ -58,7 +58,7 @@ pub use registration::{
 };
 pub use response::{
     read_is_user, read_registered_user, read_response, read_sale_points, read_status, read_top_users,
-    read_transaction_id, read_transactions, read_user, read_user_lookup, Lookup, Transaction, User,
+    read_transaction_id, read_transactions, read_user, read_user_lookup, Lookup, Repeat, Transaction, User,
 };
 pub use sales::{AddPointsByUid, AddSalePointsByUid};
 pub use users::{InitializeUser, IsUser, RegisterUserClassic, UserService, MAX_TOP_USERS};

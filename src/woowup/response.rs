@@ -178,6 +178,31 @@ pub fn read_response(status: u16, body: &str) -> Result<Value> {
     }
 }
 
+/// WoowUp's refusals of a repeated write: what was to be done is already done. For a request
+/// that may have landed (sent, answer lost), such a refusal is the earlier attempt's success.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeat<'a> {
+    /// `add_sale_points_by_uid` of this invoice number: "Invoice number N already exists".
+    Invoice(&'a str),
+    /// `initialize_user`: "User already exists".
+    User,
+    /// `cancel_invoice`: "Invoice already cancelled".
+    Cancellation,
+}
+
+impl Repeat<'_> {
+    /// Whether `(status, body)` is WoowUp refusing this repeat.
+    pub fn is_refusal(self, status: u16, body: &str) -> bool {
+        let Err(LoyaltyError::Remote { message, .. }) = read_response(status, body) else { return false };
+        let m = message.to_lowercase();
+        match self {
+            Repeat::Invoice(nro) => m.contains("already exists") && m.contains(&nro.to_lowercase()),
+            Repeat::User => m.contains("already exists") && m.contains("user"),
+            Repeat::Cancellation => m.contains("already cancelled"),
+        }
+    }
+}
+
 /// The answers of endpoints that only say whether they worked (`coupon_status`, `save_product`,
 /// `save_category_tree`, `send_transactional_email`): WoowUp's text (`message`, or `data` when it
 /// is text), if any.
@@ -339,6 +364,19 @@ pub fn read_sale_points(status: u16, body: &str) -> Result<Option<Decimal>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeats() {
+        let invoice = r#"{"status":false,"message":"Invoice number A-1 already exists"}"#;
+        assert!(Repeat::Invoice("A-1").is_refusal(200, invoice));
+        assert!(Repeat::Invoice("a-1").is_refusal(400, invoice));
+        assert!(!Repeat::Invoice("B-7").is_refusal(200, invoice));
+        assert!(!Repeat::Invoice("A-1").is_refusal(200, r#"{"status":true,"message":"Invoice number A-1 already exists"}"#));
+        assert!(!Repeat::Invoice("A-1").is_refusal(200, "Invoice number A-1 already exists"));
+        assert!(Repeat::User.is_refusal(200, r#"{"status":false,"message":"User already exists"}"#));
+        assert!(!Repeat::User.is_refusal(200, invoice));
+        assert!(Repeat::Cancellation.is_refusal(200, r#"{"status":false,"message":"Invoice already cancelled"}"#));
+    }
 
     #[test]
     fn envelopes() {

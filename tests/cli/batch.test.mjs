@@ -255,7 +255,7 @@ test("network errors: a sale that timed out but landed is found, not resent; Woo
   const r = await run(["batch", day.path, ...woowupArgs(emu.url), "--rate", "1000000/min", "--timeout", "1", "--journal", journal], { env: CREDS, cwd: dir });
   await fetch(`${emu.url}/_emulator/faults`, { method: "POST", body: "{}" });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /no answer in time from \/apiv2\/14\/add_sale_points_by_uid: retry 1 in 2 s/);
+  assert.match(r.stderr, /no answer in time from \/apiv2\/14\/add_sale_points_by_uid: retry 1 in (1(\.\d)?|2) s/, "min(2^1, 60) s, half of it jittered");
   exactlyOnce(day);
   const end = endLine(journal);
   assert.equal(end.retries_by_reason.network, 6);
@@ -264,7 +264,7 @@ test("network errors: a sale that timed out but landed is found, not resent; Woo
   const down = await run(["batch", day.path, "--base-url", "http://127.0.0.1:59999/apiv2", "--api-url", "http://127.0.0.1:59999", "--connectors-url", "http://127.0.0.1:59999",
     "--sale-points", "5", "--max-retries", "1", "--journal", join(dir, "down.jsonl")], { env: CREDS, cwd: dir });
   assert.equal(down.code, 3, down.stderr);
-  assert.match(down.stderr, /stopped: network: ECONNREFUSED[\s\S]*--resume/);
+  assert.match(down.stderr, /stopped: woowup: no answer: ECONNREFUSED[^\n]*\(2 attempts\)[\s\S]*--resume/);
 });
 
 test("--dry-run: a JSON line per request, credentials redacted, the log request last, nothing sent", async () => {
@@ -396,4 +396,89 @@ test("--unknown-customer initialize adds unknown customers; --direct-uid sends o
   } finally {
     await sample.close();
   }
+});
+
+/** Sets the emulator's faults ({} turns them off). */
+async function faults(spec) {
+  const r = await fetch(`${emu.url}/_emulator/faults`, { method: "POST", body: JSON.stringify(spec) });
+  assert.equal(r.status, 200, await r.text());
+}
+
+test("sales answered with an unreadable 200 after WoowUp recorded them are in doubt: WoowUp is asked, nothing is sent twice or lost", async () => {
+  emu.reset();
+  await faults({ programs: ["woowup"], pathPrefix: "/apiv2/14/add_sale_points_by_uid", errorRate: 0.3, status: 200, when: "after", body: "<html><body>OK</body></html>", seed: 9 });
+  const dir = tempDir();
+  const day = writePurchases(dir, 100, USERS, 31);
+  const journal = join(dir, "journal.jsonl");
+  const r = await run(["batch", day.path, ...woowupArgs(emu.url), ...FAST, "--journal", journal], { env: CREDS, cwd: dir });
+  await faults({});
+  assert.equal(r.code, 0, r.stderr);
+  const garbled = emu.state().woowup.requests.filter((q) => q.fault).length;
+  assert.ok(garbled > 10, `${garbled} answers garbled`);
+  exactlyOnce(day);
+  const end = endLine(journal);
+  assert.equal(end.totals.purchases.created, 100, "counted as created, not failed");
+  assert.equal(end.landed, garbled, "every sale with an unreadable answer found in WoowUp's transactions");
+});
+
+test("new customers with several invoices each, four workers: 'already exists' looks the customer up again, every sale sent once", async () => {
+  emu.reset();
+  const dir = tempDir();
+  const rows = ["invoice_number,customer_email,customer_first_name,customer_last_name,datetime,branch,total"];
+  // 6 customers WoowUp does not know, 6 consecutive invoices each: four workers add each at once.
+  for (let i = 0; i < 36; i++) rows.push(`M-${i},late${Math.floor(i / 6)}@example.com,Late,Comer ${Math.floor(i / 6)},2019-03-11 12:00:00,Palermo,${10 + i}.50`);
+  const file = join(dir, "purchases-2019_03_11.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  await faults({ programs: ["woowup"], latencyMs: 20 }); // the four lookups of a customer overlap
+  const r = await run(["batch", file, ...woowupArgs(emu.url), "--rate", "1000000/min", "--concurrency", "4", "--no-progress",
+    "--unknown-customer", "initialize", "--journal", join(dir, "j.jsonl")], { env: CREDS, cwd: dir });
+  await faults({});
+  assert.equal(r.code, 0, r.stderr);
+  const state = emu.state().woowup;
+  const refused = state.requests.filter((q) => q.endpoint === "initialize_user" && q.verdict === "user-exists").length;
+  assert.ok(refused > 0, "some initialize_user found the customer added by another worker");
+  assert.equal(state.users.filter((u) => u.email.startsWith("late")).length, 6);
+  const recorded = state.invoices.filter((i) => i.nrofactura.startsWith("M-"));
+  assert.equal(recorded.length, 36, "every sale sent");
+  assert.ok(recorded.every((i) => i.deliveries === 1 && i.duplicates === 0), "each once");
+  console.log(`# ${refused} initialize_user answered "already exists", each customer looked up again`);
+});
+
+test("two runs of one journal at once: the second refuses before sending anything; a stale lock is taken over", async () => {
+  emu.reset();
+  await faults({ programs: ["woowup"], latencyMs: 40 });
+  const dir = tempDir();
+  const day = writePurchases(dir, 60, USERS, 53);
+  const journal = join(dir, "journal.jsonl");
+  const args = ["batch", day.path, ...woowupArgs(emu.url), "--rate", "1000000/min", "--concurrency", "2", "--no-progress", "--journal", journal];
+  const first = run(args, { env: CREDS, cwd: dir });
+  await waitUntil(() => existsSync(`${journal}.lock`));
+  const before = emu.state().woowup.requests.length;
+  const second = await run([...args, "--resume"], { env: CREDS, cwd: dir });
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, /another run of this journal is in progress \(pid \d+/);
+  const one = await first;
+  await faults({});
+  assert.equal(one.code, 0, one.stderr);
+  assert.ok(!existsSync(`${journal}.lock`), "the lock is released at exit");
+  assert.ok(emu.state().woowup.requests.length - before <= 2 * 60 + 4, "the second run sent nothing");
+  exactlyOnce(day);
+  const text = readFileSync(journal, "utf8");
+  assert.equal(text.split("\n").filter((l) => l.startsWith('{"journal"')).length, 1, "one header");
+  assert.equal(text.split("\n").filter((l) => l.startsWith('{"end"')).length, 1, "one end line");
+  // A lock left by a killed run (its pid is gone) does not block the next one.
+  writeFileSync(`${journal}.lock`, JSON.stringify({ pid: 2 ** 22 + 17, started: "2019-03-11T00:00:00Z" }));
+  const again = await run([...args, "--resume"], { env: CREDS, cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /nothing to do/);
+});
+
+test("a full disk stops the run with exit 3 and one clear line, no stack trace", async () => {
+  emu.reset();
+  const dir = sampleDay();
+  const r = await run(["batch", dir, ...woowupArgs(emu.url), ...FAST, "--failures", "/dev/full", "--journal", join(dir, "j.jsonl")], { env: CREDS, cwd: dir });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /cannot (write|fsync) \/dev\/full: no space left on the device/);
+  assert.match(r.stderr, /--resume/);
+  assert.doesNotMatch(r.stderr, /\.js:\d+|internal error/, "no JavaScript stack");
 });

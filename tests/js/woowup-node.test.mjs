@@ -75,7 +75,7 @@ test("woowup flows against the local emulator: its ledger holds exactly what was
       const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: recording });
       equal(outcome.outcome, "rewarded", JSON.stringify(outcome));
       deepEqual({ ...outcome, transaction_id: typeof outcome.transaction_id },
-        { outcome: "rewarded", uid: "ana@example.com", points: "95", sale_points: "5", transaction_id: "string", customer_initialized: false });
+        { outcome: "rewarded", uid: "ana@example.com", points: "95", sale_points: "5", transaction_id: "string", customer_initialized: false, already_recorded: false });
       const state = await control("state");
       deepEqual(ledger(state, 0), sent, "the emulator received exactly these requests, byte for byte");
       deepEqual(state.woowup.requests.map((r) => r.verdict), ["found", "ok", "invoice-recorded"]);
@@ -127,13 +127,28 @@ test("woowup flows against the local emulator: its ledger holds exactly what was
       deepEqual([unknown.outcome, unknown.step, unknown.error.code, unknown.status], ["failed", "cancel_invoice", "remote_error", 200]);
     });
 
-    await t.test("a server error fails the step it hit; nothing is recorded", async () => {
+    await t.test("a server error fails the step it hit when no retry is allowed; nothing is recorded", async () => {
       await control("faults", { sequence: [null, 503], programs: ["woowup"] });
-      const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-4") });
+      const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-4"), retry: { maxAttempts: 1 } });
       await control("faults", {});
       deepEqual([outcome.outcome, outcome.step, outcome.error.code, outcome.status], ["failed", "read_sale_points", "remote_error", 503]);
       ok(outcome.error.message.startsWith("woowup answered 503"), outcome.error.message);
       equal(invoice(await control("state"), "A-4"), undefined);
+    });
+
+    await t.test("by default a 503 is retried and the order rewarded once", async () => {
+      await control("faults", { sequence: [null, 503, null, 503], programs: ["woowup"] });
+      const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-9"), retry: { baseDelayMs: 1 } });
+      await control("faults", {});
+      deepEqual([outcome.outcome, outcome.already_recorded], ["rewarded", false]);
+      equal(invoice(await control("state"), "A-9").deliveries, 1);
+      // The sale recorded and its answer lost: sent again, refused as a repeat, rewarded once.
+      await control("faults", { sequence: [null, null, 503], when: "after", programs: ["woowup"] });
+      const again = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-10"), retry: { baseDelayMs: 1 } });
+      await control("faults", {});
+      deepEqual([again.outcome, again.already_recorded, again.transaction_id], ["rewarded", true, null]);
+      const a10 = invoice(await control("state"), "A-10");
+      deepEqual([a10.deliveries, a10.duplicates], [2, 1], "sent twice, recorded once");
     });
 
     await t.test("a malformed answer fails the step; nothing more is sent", async () => {
@@ -161,9 +176,10 @@ test("woowup flows against the local emulator: its ledger holds exactly what was
 
     await t.test("no server at all: a failed outcome with network_error", async () => {
       const nowhere = woowup.v2({ appId: "14", apiKey: "demo-woowup-key", baseUrl: `http://127.0.0.1:${await freePort()}/apiv2` });
-      const outcome = await woowup.rewardOrder({ client: nowhere, order: order("ana@example.com", "A-7") });
+      const outcome = await woowup.rewardOrder({ client: nowhere, order: order("ana@example.com", "A-7"), retry: { maxAttempts: 2, baseDelayMs: 1 } });
       deepEqual([outcome.outcome, outcome.step, outcome.error.code, outcome.error.field, outcome.status], ["failed", "find_customer", "network_error", null, null]);
-      ok(outcome.error.message.startsWith("no answer from /apiv2/14/user_by_email: TypeError"), outcome.error.message);
+      ok(outcome.error.message.startsWith("woowup: no answer: /apiv2/14/user_by_email: TypeError"), outcome.error.message);
+      ok(outcome.error.message.endsWith("(2 attempts)"), outcome.error.message);
     });
 
     await t.test("a wrong key is refused by the emulator: remote_error on the first step", async () => {
@@ -190,9 +206,9 @@ test("woowup flows against the local emulator: its ledger holds exactly what was
       const totals = connectors.statsRequest(config);
       const answered = await fetch(totals.url, totals);
       const account = connectors.readStatsResponse(answered.status, await answered.text());
-      // A-3 is the one active invoice (A-1 was cancelled): 2 × 9.995 = 19.99, rounded.
-      deepEqual([account.total_customers, account.total_purchases, account.total_revenue, account.total_invoice_items], [3, 1, 20, 1]);
-      deepEqual(account.per_branches.map((b) => [b.branch, b.total_purchases]), [["Web", 1]]);
+      // A-3, A-9 and A-10 are the active invoices (A-1 was cancelled): 3 × 2 × 9.995 = 59.97, rounded.
+      deepEqual([account.total_customers, account.total_purchases, account.total_revenue, account.total_invoice_items], [3, 3, 60, 3]);
+      deepEqual(account.per_branches.map((b) => [b.branch, b.total_purchases]), [["Web", 3]]);
       const refused = connectors.logsRequest({ ...config, apiKey: "nope" });
       const denied = await fetch(refused.url, refused);
       let error;

@@ -392,7 +392,7 @@ export function woowupSuite({ test, lib, runtime }) {
     const { fetch, sent } = scriptedFetch([[200, FOUND_ANA], [200, SALE_POINTS_5], [200, TRANSACTION]]);
     const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch });
     deepEqual(outcome, {
-      outcome: "rewarded", uid: "ana@example.com", points: "95", sale_points: "5", transaction_id: "2424", customer_initialized: false,
+      outcome: "rewarded", uid: "ana@example.com", points: "95", sale_points: "5", transaction_id: "2424", customer_initialized: false, already_recorded: false,
     });
     deepEqual(sent.map((r) => `${r.method} ${r.url}`), [
       "GET https://admin.woowup.com/apiv2/13/user_by_email?email=ana%40example.com",
@@ -407,7 +407,7 @@ export function woowupSuite({ test, lib, runtime }) {
     const cached = scriptedFetch([[200, '{"status":true,"data":{"user":{"service_uid":"24586932"}}}'], [200, '{"status":true,"data":{}}']]);
     const text = JSON.stringify({ nrofactura: 7, total: 19.99, customer: { uid: 24586932 } });
     const byUid = await woowup.rewardOrder({ client, order: text, options: { findBy: "uid", rule: "unrounded", salePoints: "1.5" }, fetch: cached.fetch });
-    deepEqual(byUid, { outcome: "rewarded", uid: "24586932", points: "29.985", sale_points: "1.5", transaction_id: null, customer_initialized: false });
+    deepEqual(byUid, { outcome: "rewarded", uid: "24586932", points: "29.985", sale_points: "1.5", transaction_id: null, customer_initialized: false, already_recorded: false });
     equal(cached.sent[0].url, "https://admin.woowup.com/apiv2/13/user_by_uid?uid=24586932");
     equal(cached.sent[1].body, PHP.add_sale_points_unrounded.body.replace("uid=john%40doe.com", "uid=24586932").replace("1034242", "7"));
   });
@@ -439,16 +439,40 @@ export function woowupSuite({ test, lib, runtime }) {
       error: { code: "remote_error", field: null, message: "woowup answered 200: Invoice number A-1 already exists" }, status: 200,
     });
     const busy = scriptedFetch([[200, FOUND_ANA], [503, '{"message":"Service Unavailable"}']]);
-    const failed = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: busy.fetch });
+    const failed = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: busy.fetch, retry: { maxAttempts: 1 } });
     deepEqual([failed.outcome, failed.step, failed.error.code, failed.status], ["failed", "read_sale_points", "remote_error", 503]);
     const garbled = scriptedFetch([[200, "<html>oops</ht"]]);
     const unreadable = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: garbled.fetch });
     deepEqual([unreadable.step, unreadable.error.code, unreadable.status], ["find_customer", "invalid_response", 200]);
     const offline = scriptedFetch([[200, FOUND_ANA], new TypeError("fetch failed")]);
-    deepEqual(await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: offline.fetch }), {
+    deepEqual(await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: offline.fetch, retry: { maxAttempts: 1 } }), {
       outcome: "failed", step: "read_sale_points",
-      error: { code: "network_error", field: null, message: "no answer from /apiv2/13/contest_sale_points: TypeError: fetch failed" }, status: null,
+      error: { code: "network_error", field: null, message: "woowup: no answer: /apiv2/13/contest_sale_points: TypeError: fetch failed (1 attempt)" }, status: null,
     });
+  });
+
+  test("woowup.rewardOrder: the core's retry policy, with the caller's budget", async () => {
+    const fast = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 };
+    const repeated = '{"status":false,"message":"Invoice number A-1 already exists"}';
+    // A 503 on a lookup, a 429 with Retry-After 0, a lost sale whose repeat WoowUp refuses.
+    const flaky = scriptedFetch([[503, "{}"], [200, FOUND_ANA], [429, "{}"], [200, SALE_POINTS_5], new TypeError("reset"), [200, repeated]]);
+    const outcome = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: flaky.fetch, retry: fast });
+    deepEqual([outcome.outcome, outcome.already_recorded, outcome.transaction_id], ["rewarded", true, null]);
+    deepEqual(flaky.sent.map((r) => r.url.split("/").pop().split("?")[0]),
+      ["user_by_email", "user_by_email", "contest_sale_points", "contest_sale_points", "add_sale_points_by_uid", "add_sale_points_by_uid"]);
+    // Refused credentials stop at once; a lookup that never answers ends in network_error.
+    const refused = scriptedFetch([[401, '{"status":false,"message":"Invalid apikey"}']]);
+    const stopped = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: refused.fetch, retry: fast });
+    deepEqual([stopped.outcome, stopped.error.code, stopped.status, refused.sent.length], ["failed", "remote_error", 401, 1]);
+    const down = scriptedFetch([new TypeError("a"), new TypeError("b"), new TypeError("c")]);
+    const lost = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: down.fetch, retry: fast });
+    deepEqual([lost.error.code, lost.status, down.sent.length], ["network_error", null, 3]);
+    // A sale answered with HTML is in doubt: sent again, and read the second time.
+    const html = scriptedFetch([[200, FOUND_ANA], [200, SALE_POINTS_5], [200, "<html>ok</html>"], [200, '{"status":true,"data":{"transaction_id":"7"}}']]);
+    const doubted = await woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: html.fetch, retry: fast });
+    deepEqual([doubted.outcome, doubted.transaction_id, html.sent.length], ["rewarded", "7", 4]);
+    await rejects(() => woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: html.fetch, retry: { maxAttempts: 0 } }), "invalid_field", "retry.maxAttempts");
+    await rejects(() => woowup.rewardOrder({ client, order: order("ana@example.com", "A-1"), fetch: html.fetch, retry: { tries: 2 } }), "invalid_field", "tries");
   });
 
   test("woowup.rewardOrder: the runtime's own fetch by default", async () => {
@@ -456,7 +480,7 @@ export function woowupSuite({ test, lib, runtime }) {
     // elsewhere nothing listens on port 9 (and Deno runs the suite without net permission).
     const base = runtime.provider ? `${runtime.provider}/apiv2` : "http://127.0.0.1:9/apiv2";
     const local = woowup.v2({ appId: "13", apiKey: KEY, baseUrl: base });
-    const outcome = await woowup.rewardOrder({ client: local, order: order("ana@example.com", "A-1") });
+    const outcome = await woowup.rewardOrder({ client: local, order: order("ana@example.com", "A-1"), retry: { maxAttempts: 1 } });
     deepEqual([outcome.outcome, outcome.step], ["failed", "find_customer"]);
     ok(!/invocation/i.test(outcome.error.message), outcome.error.message);
     if (runtime.provider) deepEqual([outcome.error.code, outcome.status], ["remote_error", 404], "the page's server answered");
@@ -486,7 +510,7 @@ export function woowupSuite({ test, lib, runtime }) {
 
   test("woowup.cancelOrder: cancels and reads the answer", async () => {
     const { fetch, sent } = scriptedFetch([[200, '{"status":true,"data":{"transaction_id":"77"}}']]);
-    deepEqual(await woowup.cancelOrder({ client, nrofactura: "A-0001/2023", fetch }), { outcome: "cancelled", nrofactura: "A-0001/2023", transaction_id: "77" });
+    deepEqual(await woowup.cancelOrder({ client, nrofactura: "A-0001/2023", fetch }), { outcome: "cancelled", nrofactura: "A-0001/2023", transaction_id: "77", already_cancelled: false });
     equal(sent[0].body, PHP.cancel_invoice.body);
     const missing = scriptedFetch([[200, '{"status":false,"message":"Invoice not found"}']]);
     const failed = await woowup.cancelOrder({ client, nrofactura: 1, fetch: missing.fetch });

@@ -81,7 +81,7 @@ const exists: boolean = woowup.readIsUser(200, "{}");
 
 // The flows: a discriminated union on `outcome`.
 async function reward(order: woowup.Order): Promise<string> {
-  const outcome = await woowup.rewardOrder({ client, order, options: { unknownCustomer: "initialize", salePoints: "5" } });
+  const outcome = await woowup.rewardOrder({ client, order, options: { unknownCustomer: "initialize", salePoints: "5" }, retry: { maxAttempts: 3, baseDelayMs: 500 } });
   switch (outcome.outcome) {
     case "rewarded":
       assertType<Equal<typeof outcome.points, string>>();
@@ -91,8 +91,8 @@ async function reward(order: woowup.Order): Promise<string> {
       return outcome.reason;
     case "failed": {
       assertType<Equal<typeof outcome.step, "find_customer" | "initialize_user" | "read_sale_points" | "add_sale_points">>();
-      const code: ErrorCode | "network_error" = outcome.error.code;
-      const retry = code === "network_error" || (outcome.status !== null && outcome.status >= 500);
+      const code: ErrorCode = outcome.error.code;
+      const retry = code === "network_error" || code === "in_doubt" || (outcome.status !== null && outcome.status >= 500);
       return retry ? "retry" : outcome.error.message;
     }
   }
@@ -155,6 +155,8 @@ const pointsNumber: number = woowup.points("19.99", 1);
 woowup.rewardOrder({ client, order: { nrofactura: "1", total: "19.99" } });
 // @ts-expect-error options are camelCase (findBy)
 woowup.rewardOrder({ client, order: { nrofactura: "1", total: 1, customer: {} }, options: { find_by: "uid" } });
+// @ts-expect-error the retry budget is in milliseconds and attempts, by name
+woowup.rewardOrder({ client, order: { nrofactura: "1", total: 1, customer: {} }, retry: { retries: 3 } });
 // @ts-expect-error the client is one made by woowup.v2
 woowup.rewardOrder({ client: { appId: "14", baseUrl: "x" }, order: { nrofactura: "1", total: 1, customer: {} } });
 // @ts-expect-error cancelOrder takes the invoice number
