@@ -540,8 +540,16 @@ export async function batchCommand(argv, io) {
       totals,
     }));
   }
-  journal.close();
-  failures.close();
+  for (const file of [journal, failures]) {
+    try {
+      file.close();
+    } catch (e) {
+      // A disk that filled up at the end: the rows are done, but their record may not be.
+      const message = ioErrorMessage(e, file.path);
+      if (!message) throw e;
+      state.abort ??= message;
+    }
+  }
   limiter.close();
 
   say("");

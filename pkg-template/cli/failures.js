@@ -22,7 +22,12 @@ export class FailuresFile {
 
   put(text) {
     const bytes = Buffer.from(text, "utf8");
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      e.path ??= this.path; // writes by descriptor do not name their file
+      throw e;
+    }
   }
 
   /** One failure, as the JSON line the core writes. */

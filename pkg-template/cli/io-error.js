@@ -10,9 +10,12 @@ const WHAT = {
   EMFILE: "too many open files",
 };
 
-/** The message of a system error from node:fs, or `undefined` for any other error. */
-export function ioErrorMessage(e) {
+/**
+ * The message of a system error from node:fs (`path`: the file, when the error does not name
+ * it, as fsync's do not), or `undefined` for any other error.
+ */
+export function ioErrorMessage(e, path) {
   if (!e || typeof e.code !== "string" || typeof e.syscall !== "string") return undefined;
   const what = WHAT[e.code] ?? e.code;
-  return `cannot ${e.syscall} ${e.path ?? "a file"}: ${what}`;
+  return `cannot ${e.syscall} ${e.path ?? path ?? "a file"}: ${what}`;
 }

@@ -17,11 +17,21 @@ import { createHash } from "node:crypto";
 export const JOURNAL_KIND = "loyalty-connector batch";
 export const JOURNAL_VERSION = 1;
 
+/**
+ * The journal's durable length is kept beside it (`<journal>.length`), rewritten after each sync:
+ * a journal found shorter than that was restored from an older copy, and resuming from it would
+ * send again rows that its lost lines record as sent.
+ */
+const lengthPath = (path) => `${path}.length`;
+
 export class Journal {
   /** Opens `path` for appending (created if missing). */
   constructor(path, { syncEvery = 256, syncMs = 1000 } = {}) {
     this.path = path;
     this.fd = openSync(path, "a");
+    this.bytes = fstatSync(this.fd).size;
+    this.lengthFd = openSync(lengthPath(path), "w");
+    this.durable(this.bytes);
     this.dirty = 0;
     this.syncEvery = syncEvery;
     this.syncing = false;
@@ -34,7 +44,13 @@ export class Journal {
   /** Appends one line (the text, without its line break). */
   write(text) {
     const bytes = Buffer.from(text + "\n", "utf8");
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      e.path ??= this.path; // writes by descriptor do not name their file
+      throw e;
+    }
+    this.bytes += bytes.length;
     this.dirty++;
     if (this.dirty >= this.syncEvery) this.sync();
   }
@@ -56,8 +72,10 @@ export class Journal {
     this.syncing = true;
     this.dirty = 0;
     const waiters = this.waiting.splice(0);
+    const length = this.bytes;
     fdatasync(this.fd, (err) => {
       this.syncing = false;
+      if (!err && this.lengthFd !== null) this.durable(length);
       for (const w of waiters) err ? w.reject(err) : w.resolve();
       if (this.again || this.waiting.length) {
         this.again = false;
@@ -66,15 +84,23 @@ export class Journal {
     });
   }
 
+  /** Records that the first `length` bytes are on disk (one fixed-width write in place). */
+  durable(length) {
+    writeSync(this.lengthFd, String(length).padStart(16) + "\n", 0);
+  }
+
   /** Syncs and closes. */
   close() {
     clearInterval(this.timer);
     if (this.fd === null) return;
     try {
       fdatasyncSync(this.fd);
+      this.durable(this.bytes);
     } finally {
       closeSync(this.fd);
+      closeSync(this.lengthFd);
       this.fd = null;
+      this.lengthFd = null;
     }
     for (const w of this.waiting.splice(0)) w.resolve();
   }
@@ -89,6 +115,15 @@ export function readJournal(path) {
   const fd = openSync(path, "r+");
   try {
     const size = fstatSync(fd).size;
+    let recorded = NaN;
+    try {
+      recorded = Number(readFileSync(lengthPath(path), "utf8").trim());
+    } catch {
+      // No length beside it (a journal of an earlier version): nothing to compare.
+    }
+    if (Number.isSafeInteger(recorded) && size < recorded) {
+      return { error: `it is ${size} bytes, shorter than the ${recorded} bytes the run made durable: restored from an older copy? Resuming would send again rows its lost lines record as sent; move it away (with ${lengthPath(path)}) to start over` };
+    }
     let text = readFileSync(fd, "utf8");
     let cut = false;
     if (size > 0 && !text.endsWith("\n")) {

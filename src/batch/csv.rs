@@ -202,7 +202,7 @@ impl CsvParser {
     fn push_byte(&mut self, b: u8) {
         if self.buf.len() < self.opts.max_record_bytes {
             self.buf.push(b);
-        } else {
+        } else if self.error.is_none() {
             let max = self.opts.max_record_bytes;
             self.set_error(format!("record longer than {max} bytes"));
         }
@@ -267,7 +267,26 @@ impl CsvParser {
 
     fn bytes(&mut self, chunk: &[u8]) {
         let delim = self.opts.delimiter;
-        for &b in chunk {
+        let mut at = 0;
+        while let Some(&b) = chunk.get(at) {
+            at += 1;
+            if self.state == State::Unquoted && self.error.is_some() {
+                // The record already failed (too long, say 1 GiB of NUL bytes): nothing of this
+                // field is kept, so jump to its end instead of reading each byte's meaning.
+                let rest = chunk.get(at - 1..).unwrap_or_default();
+                match rest.iter().position(|&c| c == b'\r' || c == b'\n' || c == delim) {
+                    Some(0) => {}
+                    Some(n) => {
+                        at += n - 1;
+                        self.pending_cr = false;
+                        continue;
+                    }
+                    None => {
+                        self.pending_cr = false;
+                        return;
+                    }
+                }
+            }
             let crlf_tail = self.newline(b);
             if crlf_tail && self.state != State::Quoted {
                 // The LF of a CRLF whose CR already ended the record. (Inside a quoted field
@@ -487,6 +506,26 @@ pub(crate) mod tests {
     #[test]
     fn literal_quote_inside_unquoted_field() {
         assert_eq!(read(b"ab\"c,d\n"), vec![ok(1, &["ab\"c", "d"])]);
+    }
+
+    #[test]
+    fn an_oversized_record_fails_alone_and_quickly() {
+        let mut input = b"a,b\n".to_vec();
+        input.extend(std::iter::repeat_n(0u8, 3 << 20));
+        input.extend(b",\"x\ny\",z\r\nc,d\n");
+        let mut p = CsvParser::new(CsvOptions::default());
+        for chunk in input.chunks(64 << 10) {
+            p.feed(chunk);
+        }
+        p.finish();
+        let got: Vec<CsvItem> = std::iter::from_fn(|| p.next_item()).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].as_ref().unwrap().line, 1);
+        let e = got[1].as_ref().unwrap_err();
+        assert_eq!((e.line, e.reason.as_str()), (2, "record longer than 1048576 bytes"));
+        // The quoted field after the NULs still holds its line break: the next record is line 4.
+        assert_eq!(got[2].as_ref().unwrap().line, 4);
+        assert_eq!(got[2].as_ref().unwrap().fields().collect::<Vec<_>>(), ["c", "d"]);
     }
 
     #[test]

@@ -482,3 +482,22 @@ test("a full disk stops the run with exit 3 and one clear line, no stack trace",
   assert.match(r.stderr, /--resume/);
   assert.doesNotMatch(r.stderr, /\.js:\d+|internal error/, "no JavaScript stack");
 });
+
+test("a journal restored from an older copy is refused: nothing its lost lines record as sent is sent again", async () => {
+  emu.reset();
+  const dir = tempDir();
+  const day = writePurchases(dir, 30, USERS, 61);
+  const journal = join(dir, "journal.jsonl");
+  const args = ["batch", day.path, ...woowupArgs(emu.url), ...FAST, "--journal", journal];
+  const first = await run(args, { env: CREDS, cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  // The copy taken half-way: its first half, no end line.
+  const lines = readFileSync(journal, "utf8").split("\n");
+  writeFileSync(journal, lines.slice(0, Math.floor(lines.length / 2)).join("\n") + "\n");
+  const sent = emu.state().woowup.requests.length;
+  const resumed = await run([...args, "--resume"], { env: CREDS, cwd: dir });
+  assert.equal(resumed.code, 2, resumed.stderr);
+  assert.match(resumed.stderr, /shorter than the \d+ bytes the run made durable: restored from an older copy\?/);
+  assert.equal(emu.state().woowup.requests.length, sent, "nothing sent");
+  exactlyOnce(day);
+});
