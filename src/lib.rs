@@ -24,6 +24,7 @@ pub mod decimal;
 pub mod engine;
 pub mod error;
 pub mod http;
+mod input;
 pub mod lootly;
 pub mod php;
 mod secret;

@@ -131,32 +131,45 @@ fn the_flow_handle_is_the_cores_step_machine() {
         r#"{"status":true,"data":{"contest_sale_points":"1.5"}}"#,
         r#"{"status":true,"data":{"transaction_id":2424}}"#,
     ];
-    let mut flow = handle().reward_order(js(order), js(r#"{"unknownCustomer":"initialize","rule":"ceil_of_total"}"#)).unwrap_or_else(|_| panic!("flow"));
+    let mut flow = handle()
+        .reward_order(js(order), js(r#"{"unknownCustomer":"initialize","rule":"ceil_of_total"}"#), JsValue::UNDEFINED)
+        .unwrap_or_else(|_| panic!("flow"));
     let options: RewardOptions = from_json(r#"{"unknown_customer":"initialize","rule":"ceil_of_total"}"#).unwrap();
     let mut core_flow = RewardOrder::new(&core(), from_json::<Order>(order).unwrap(), options).unwrap();
-    let mut req = flow.next();
     for answer in answers {
         let Next::Send(core_req) = core_flow.next() else { panic!("the core flow ended early") };
-        same(&req, core_req);
+        same(&get(&flow.next().unwrap(), "send"), core_req);
         assert!(flow.outcome().unwrap().is_undefined());
-        req = flow.feed(JsValue::from(200), answer.into()).unwrap();
+        flow.feed(JsValue::from(200), None, answer.into()).unwrap();
         core_flow.feed(200, answer);
     }
-    assert!(req.is_undefined() && flow.step().unwrap().is_undefined());
+    assert_eq!(get(&flow.next().unwrap(), "done"), JsValue::TRUE);
+    assert!(flow.step().unwrap().is_undefined());
     let Next::Done(core_outcome) = core_flow.next() else { panic!("the core flow is not done") };
     assert_eq!(json(&flow.outcome().unwrap()), core_outcome.to_json());
-    assert_eq!(core_outcome.to_json(), r#"{"outcome":"rewarded","uid":"ana@example.com","points":"30","sale_points":"1.5","transaction_id":"2424","customer_initialized":true}"#);
+    assert_eq!(
+        core_outcome.to_json(),
+        r#"{"outcome":"rewarded","uid":"ana@example.com","points":"30","sale_points":"1.5","transaction_id":"2424","customer_initialized":true,"already_recorded":false}"#
+    );
 
-    // A failure carries the HTTP status of the answer that ended it.
-    let mut cancel = handle().cancel_order(JsValue::from(7)).unwrap_or_else(|_| panic!("flow"));
+    // The engine's policy: a 503 to a cancellation is in doubt and sent again after a wait; the
+    // retry budget comes from JavaScript; a failure carries the HTTP status that ended it.
+    let mut cancel = handle().cancel_order(JsValue::from(7), js(r#"{"maxAttempts":2,"baseDelayMs":10}"#)).unwrap_or_else(|_| panic!("flow"));
     assert_eq!(flow_step(&cancel), "cancel_invoice");
-    assert!(cancel.feed(JsValue::from(503), "<html>".into()).unwrap().is_undefined());
+    assert!(!get(&cancel.next().unwrap(), "send").is_undefined());
+    cancel.feed(JsValue::from(503), Some("1".into()), "<html>".into()).unwrap();
+    let wait = get(&cancel.next().unwrap(), "wait").as_f64().unwrap();
+    assert!((5.0..=10.0).contains(&wait), "10 ms, half of it jittered: {wait}");
+    assert!(!get(&cancel.next().unwrap(), "send").is_undefined());
+    cancel.feed(JsValue::from(400), None, r#"{"status":false,"message":"Factura inexistente"}"#.into()).unwrap();
     let outcome = cancel.outcome().unwrap();
     assert_eq!((text(&outcome, "outcome"), text(&outcome, "step")), ("failed".into(), "cancel_invoice".into()));
-    assert_eq!(get(&outcome, "status"), JsValue::from(503));
+    assert_eq!(get(&outcome, "status"), JsValue::from(400));
     assert_eq!(text(&get(&outcome, "error"), "code"), "remote_error");
-    let (code, field, _) = thrown(cancel.feed(JsValue::from(99), "".into()));
+    let (code, field, _) = thrown(cancel.feed(JsValue::from(99), None, "".into()).map(|_| JsValue::UNDEFINED));
     assert_eq!((code.as_str(), field.as_deref()), ("invalid_field", Some("status")));
+    let (code, field, _) = thrown(handle().cancel_order(JsValue::from(7), js(r#"{"maxAttempts":0}"#)).map(|_| JsValue::UNDEFINED));
+    assert_eq!((code.as_str(), field.as_deref()), ("invalid_field", Some("retry.maxAttempts")));
 }
 
 fn flow_step(flow: &js_woowup::FlowHandle) -> String {

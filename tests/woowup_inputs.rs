@@ -59,9 +59,9 @@ fn quantities_and_prices() {
     // More digits than a PHP float keeps would change the number on the wire.
     check(r#""cantidad": 1, "precio": "0.123456789012345678""#, "invalid_field", "factura[0].precio");
     let e = from_json::<AddSalePointsByUid>(&item(r#""cantidad": 1, "precio": 1, "descuento": 5"#)).unwrap_err();
-    assert_eq!(code_field(e), ("invalid_field", "descuento".into()));
+    assert_eq!(code_field(e), ("invalid_field", "factura[0].descuento".into()));
     let e = from_json::<AddSalePointsByUid>(r#"{"uid": "u", "points": 1, "nrofactura": "1", "factura": [{"codigo": "1"}]}"#).unwrap_err();
-    assert_eq!(code_field(e), ("missing_field", "producto".into()));
+    assert_eq!(code_field(e), ("missing_field", "factura[0].producto".into()));
 }
 
 #[test]

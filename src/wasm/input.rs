@@ -146,40 +146,8 @@ impl Fields {
 }
 
 /// A typed input (an order, a refund, widget props) from JSON text or a plain object. A value
-/// that does not fit names its path relative to the input: `customer.email`, `amounts[1]`.
+/// that does not fit names its path relative to the input: `customer.email`, `amounts[1]`
+/// (the core's `input::from_json`, the same as natively).
 pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
-    let text = json_text(value, field)?;
-    let mut de = serde_json::Deserializer::from_str(&text);
-    let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        serde_error(e.into_inner(), &text, field, &path)
-    })?;
-    de.end().map_err(|e| serde_error(e, &text, field, "."))?;
-    Ok(parsed)
-}
-
-fn serde_error(e: serde_json::Error, text: &str, field: &str, path: &str) -> LoyaltyError {
-    if e.is_syntax() || e.is_eof() {
-        let reason = if e.is_eof() { "unexpected end of text" } else { "not JSON" };
-        return LoyaltyError::InvalidJson { offset: byte_offset(text, e.line(), e.column()), reason };
-    }
-    let full = e.to_string();
-    let message = full.rfind(" at line ").map_or(full.as_str(), |at| &full[..at]); // no-panic: rfind gives a char boundary
-    let at_path = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
-    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
-    if let Some(name) = named("missing field `") {
-        return LoyaltyError::missing(at_path(name));
-    }
-    if let Some(name) = named("unknown field `") {
-        // The path already ends with the unknown key.
-        let reason = message.replace(&format!("unknown field `{name}`, "), "unknown field; ");
-        return LoyaltyError::invalid(if path == "." { name } else { path }, reason);
-    }
-    LoyaltyError::invalid(if path == "." { field.to_string() } else { path.to_string() }, message)
-}
-
-/// serde_json's 1-based line and column as a byte offset into `text`.
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (start + column.saturating_sub(1)).min(text.len())
+    crate::input::from_json(&json_text(value, field)?, field)
 }

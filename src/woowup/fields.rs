@@ -1,44 +1,16 @@
 //! Reading typed inputs from JSON (what the JavaScript binding passes): serde helpers for fields
 //! that may arrive as text or as an integer, and serde's errors turned into coded errors.
 
-use crate::error::{LoyaltyError, Result};
+use crate::error::Result;
 use crate::secret::Secret;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use std::fmt;
 
 /// Reads a typed input from JSON text. Unknown fields, missing fields and wrong types are
-/// `invalid_field`/`missing_field` errors naming the field; broken JSON is `invalid_json`.
+/// `invalid_field`/`missing_field` errors naming the field's path (`factura[0].precio`), as in
+/// JavaScript; broken JSON is `invalid_json`.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| json_error(text, &e))
-}
-
-/// A serde_json error as a coded error.
-pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> LoyaltyError {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Data => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default();
-            let quoted = message.split('`').nth(1).unwrap_or_default().to_string();
-            if message.starts_with("missing field") {
-                LoyaltyError::missing(quoted)
-            } else if message.starts_with("unknown field") {
-                LoyaltyError::invalid(quoted, "is not a field of this input")
-            } else {
-                LoyaltyError::invalid("", message)
-            }
-        }
-        Category::Eof => LoyaltyError::InvalidJson { offset: text.len(), reason: "unexpected end of input" },
-        Category::Syntax | Category::Io => {
-            LoyaltyError::InvalidJson { offset: byte_offset(text, e.line(), e.column()), reason: "syntax error" }
-        }
-    }
-}
-
-/// The byte offset of a 1-based line and column, as serde_json reports them.
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (line_start + column.saturating_sub(1)).min(text.len())
+    crate::input::from_json(text, "")
 }
 
 struct TextOrInteger;
@@ -129,7 +101,7 @@ mod tests {
         let e = from_json::<T>(r#"{"a": "x", "c": 1}"#).unwrap_err();
         assert_eq!((e.code(), e.field()), ("invalid_field", Some("c")));
         assert_eq!(from_json::<T>(r#"{"a": 1.5}"#).unwrap_err().code(), "invalid_field");
-        assert_eq!(from_json::<T>("{\n\"a\": x}").unwrap_err(), LoyaltyError::InvalidJson { offset: 7, reason: "syntax error" });
+        assert_eq!(from_json::<T>("{\n\"a\": x}").unwrap_err(), crate::LoyaltyError::InvalidJson { offset: 7, reason: "not JSON" });
         assert_eq!(from_json::<T>(r#"{"a": "#).unwrap_err().code(), "invalid_json");
     }
 }
