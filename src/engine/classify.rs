@@ -44,6 +44,8 @@ pub struct Policy {
     /// Statuses sent again (besides 429, which always is): for a read or an idempotent write.
     /// After a `Once` write they leave the request in doubt.
     pub retried: &'static [u16],
+    /// Statuses that say nothing was processed: sent again whatever the request does.
+    pub unprocessed: &'static [u16],
     /// Statuses that end the whole run: no request can succeed.
     pub permanent: &'static [u16],
     pub backoff: Backoff,
@@ -68,14 +70,23 @@ impl Policy {
     /// WoowUp API v2 (and v3: the same servers and official clients). 429, 502 and 503 are
     /// retried as WoowUp's own clients do; 401 and 403 (credentials refused) and 410 (account
     /// deleted) end the run. Every answer is JSON: anything else after a write is in doubt.
-    pub const WOOWUP: Policy =
-        Policy { service: "woowup", retried: &[502, 503], permanent: &[401, 403, 410], backoff: WOOWUP_BACKOFF, readable: json };
+    pub const WOOWUP: Policy = Policy {
+        service: "woowup",
+        retried: &[502, 503],
+        unprocessed: &[],
+        permanent: &[401, 403, 410],
+        backoff: WOOWUP_BACKOFF,
+        readable: json,
+    };
 
     /// Lootly: a 401 is a refused key or signature and a 500 an integration the merchant may not
-    /// use (both final); 429 and every other 5xx are retried. Lootly's 200 body is not read.
+    /// use (both final); 429 and every other 5xx are retried. A webhook only queues a job, the
+    /// last thing the endpoint does before its 200: a 502 (the proxy found no server) or a 503
+    /// (maintenance) means nothing was queued. Lootly's 200 body is not read.
     pub const LOOTLY: Policy = Policy {
         service: "lootly",
         retried: &[502, 503, 504, 520, 521, 522, 523, 524],
+        unprocessed: &[502, 503],
         permanent: &[401, 403, 410, 500],
         backoff: WOOWUP_BACKOFF,
         readable: any,
@@ -101,6 +112,9 @@ impl Policy {
         }
         if self.permanent.contains(&status) {
             return Verdict::Permanent;
+        }
+        if self.unprocessed.contains(&status) {
+            return Verdict::Retry { retry_after: retry_after(), rate_limited: false };
         }
         let server_error = (500..=599).contains(&status);
         match effect {
@@ -207,7 +221,8 @@ mod tests {
         assert_eq!(verdict(p, Once, 401, ""), Verdict::Permanent);
         assert_eq!(verdict(p, Once, 500, ""), Verdict::Permanent);
         assert_eq!(verdict(p, Read, 503, ""), RETRY);
-        assert_eq!(verdict(p, Once, 503, ""), Verdict::InDoubt);
+        assert_eq!(verdict(p, Once, 503, ""), RETRY, "nothing was queued");
+        assert_eq!(verdict(p, Once, 504, ""), Verdict::InDoubt);
         assert!(p.permanent_reason(500).contains("integration"));
         assert!(Policy::WOOWUP.permanent_reason(401).starts_with("WoowUp refused the credentials"));
     }

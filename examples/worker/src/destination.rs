@@ -1,14 +1,15 @@
 //! A destination is a loyalty program the events go to. Each one turns an event into a
-//! sans-I/O conversation: it says which request to send next, reads each answer, and ends with
-//! an [`Outcome`]. [`deliver`] runs a conversation over any transport and applies the rules every
-//! destination shares: network errors, 429 and 5xx are retried (honouring `Retry-After`) before
-//! the destination ever reads the answer.
+//! sans-I/O conversation: it says which request to send next (and what it changes), reads each
+//! answer, and ends with an [`Outcome`]. [`deliver`] runs a conversation over any transport; what
+//! each answer means (hand it over, retry later, stop, in doubt) is decided by the core's engine,
+//! under the destination's vendor policy (`loyalty_connector::engine::Policy`): the same rules
+//! the library's flows and the command line follow.
 
 use crate::event::Event;
 use crate::lootly_destination::LootlyDestination;
 use crate::problem::Problem;
 use crate::woowup_destination::WoowUpDestination;
-use crate::retry::{is_retryable_status, parse_retry_after};
+use loyalty_connector::engine::{self, Effect, Policy, Response, Verdict};
 use loyalty_connector::Request;
 use std::future::Future;
 
@@ -29,15 +30,22 @@ pub enum Outcome {
 /// What a conversation wants next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    Send(Request),
+    /// Send this request; the effect says what a lost answer to it means.
+    Send(Request, Effect),
     Done(Outcome),
 }
 
 /// One event's exchange with one destination.
 pub trait Conversation {
+    /// The vendor's rules for its answers.
+    fn policy(&self) -> Policy;
     fn next(&mut self) -> Step;
-    /// The answer to the request of the last `Send` (never a 429 or a 5xx: [`deliver`] retries those).
+    /// The answer to the request of the last `Send`, when the policy hands it over (never a 429,
+    /// a retried 5xx or a lost answer).
     fn feed(&mut self, status: u16, body: &str);
+    /// The request of the last `Send` is in doubt (sent, answer lost or unreadable): whether a
+    /// later attempt may send it again, because the vendor refuses or skips a repeat.
+    fn may_have_landed(&mut self) -> bool;
 }
 
 /// An HTTP answer as the transport reports it.
@@ -58,21 +66,48 @@ where
     F: FnMut(Request) -> Fut,
     Fut: Future<Output = Result<Answer, String>>,
 {
+    let policy = conversation.policy();
     for _ in 0..MAX_STEPS {
-        let request = match conversation.next() {
+        let (request, effect) = match conversation.next() {
             Step::Done(outcome) => return outcome,
-            Step::Send(request) => request,
+            Step::Send(request, effect) => (request, effect),
         };
         // The path only: a query may hold a customer's email.
         let url = request.url.split('?').next().unwrap_or_default();
         let path = url.split('/').skip(3).collect::<Vec<_>>().join("/");
-        match send(request).await {
-            Err(error) => return Outcome::Retry { reason: format!("network error on /{path}: {error}"), retry_after: None },
-            Ok(answer) if is_retryable_status(answer.status) => {
-                let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, now_unix));
-                return Outcome::Retry { reason: format!("HTTP {} on /{path}", answer.status), retry_after };
+        let answer = match send(request).await {
+            Err(error) => engine::Answer::network(error),
+            Ok(a) => {
+                let response = Response::new(a.status, a.body);
+                engine::Answer::Response(match a.retry_after {
+                    Some(v) => response.with_header("retry-after", &v),
+                    None => response,
+                })
             }
-            Ok(answer) => conversation.feed(answer.status, &answer.body),
+        };
+        let (what, status) = match &answer {
+            engine::Answer::Lost(t) => (format!("network error on /{path}: {}", t.message), 0),
+            engine::Answer::Response(r) => (format!("HTTP {} on /{path}", r.status), r.status),
+        };
+        match policy.classify(effect, &answer, now_unix) {
+            Verdict::Answer => {
+                if let engine::Answer::Response(r) = &answer {
+                    conversation.feed(r.status, &r.body);
+                }
+            }
+            Verdict::Retry { retry_after, .. } => {
+                let retry_after = retry_after.map(|s| u32::try_from(s).unwrap_or(u32::MAX));
+                return Outcome::Retry { reason: what, retry_after };
+            }
+            Verdict::Permanent => return Outcome::Failed(format!("{} on /{path}", policy.permanent_reason(status))),
+            Verdict::InDoubt if conversation.may_have_landed() => {
+                let reason = format!("{what}: it may have landed; the next attempt reads a repeat's refusal as its success");
+                return Outcome::Retry { reason, retry_after: None };
+            }
+            Verdict::InDoubt => {
+                let name = policy.service_name();
+                return Outcome::Failed(format!("{what}: in doubt, it may have reached {name}, which cannot tell a repeat: check there before replaying it"));
+            }
         }
     }
     Outcome::Failed(format!("the conversation did not end within {MAX_STEPS} requests"))
@@ -146,6 +181,14 @@ pub(crate) mod tests {
     }
 
     impl Conversation for Two {
+        fn policy(&self) -> Policy {
+            Policy::WOOWUP
+        }
+
+        fn may_have_landed(&mut self) -> bool {
+            false
+        }
+
         fn next(&mut self) -> Step {
             if self.statuses.iter().any(|s| *s != 200) {
                 return Step::Done(Outcome::Failed(format!("{:?}", self.statuses)));
@@ -156,7 +199,7 @@ pub(crate) mod tests {
             self.sent += 1;
             let mut r = LootlyDestination::example().request(&crate::lootly_destination::tests::order()).unwrap();
             r.url = format!("http://127.0.0.1:1/step/{}", self.sent);
-            Step::Send(r)
+            Step::Send(r, Effect::Read)
         }
 
         fn feed(&mut self, status: u16, _body: &str) {
@@ -177,7 +220,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn retries_network_errors_429_and_5xx_without_feeding_them() {
+    fn retries_network_errors_429_and_502_503_without_feeding_them() {
         let mut c = Two { sent: 0, statuses: vec![] };
         let outcome = run_ready(deliver(&mut c, |_| ready(Err("connection reset".into())), 0));
         assert_eq!(outcome, Outcome::Retry { reason: "network error on /step/1: connection reset".into(), retry_after: None });
@@ -201,16 +244,27 @@ pub(crate) mod tests {
     #[test]
     fn hands_other_statuses_to_the_destination() {
         let mut c = Two { sent: 0, statuses: vec![] };
+        let outcome = run_ready(deliver(&mut c, |_| ready(answer(404, None)), 0));
+        assert_eq!(outcome, Outcome::Failed("[404]".into()));
+        // Refused credentials stop the delivery without being handed over: no retry helps.
+        let mut c = Two { sent: 0, statuses: vec![] };
         let outcome = run_ready(deliver(&mut c, |_| ready(answer(401, None)), 0));
-        assert_eq!(outcome, Outcome::Failed("[401]".into()));
+        assert_eq!(outcome, Outcome::Failed("WoowUp refused the credentials: check the API key (and the app id) (HTTP 401) on /step/1".into()));
+        assert!(c.statuses.is_empty());
     }
 
     #[test]
     fn a_conversation_that_never_ends_fails() {
         struct Forever;
         impl Conversation for Forever {
+            fn policy(&self) -> Policy {
+                Policy::LOOTLY
+            }
+            fn may_have_landed(&mut self) -> bool {
+                false
+            }
             fn next(&mut self) -> Step {
-                Step::Send(LootlyDestination::example().request(&crate::lootly_destination::tests::order()).unwrap())
+                Step::Send(LootlyDestination::example().request(&crate::lootly_destination::tests::order()).unwrap(), Effect::Read)
             }
             fn feed(&mut self, _: u16, _: &str) {}
         }

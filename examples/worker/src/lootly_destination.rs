@@ -7,9 +7,13 @@
 //! | cancellation | `orders-cancelled` |
 //!
 //! Only a 200 is a delivery. 201 (no such webhook type), 401 and other 4xx are final failures.
+//! An order webhook whose answer was lost is sent again (Lootly skips an order it already has,
+//! by customer email and order id); a refund or a cancellation cannot be told from a repeat, so
+//! a lost answer leaves it failed *in doubt* for the operator to check, never applied twice.
 
 use crate::destination::{Conversation, Outcome, Step};
 use crate::event::{Event, OrderStatus};
+use loyalty_connector::engine::{Effect, Policy};
 use loyalty_connector::lootly::{self, Credentials, Endpoint, Meaning, WebhookType};
 use loyalty_connector::{LoyaltyError, Request};
 
@@ -63,9 +67,14 @@ impl LootlyDestination {
     }
 
     pub fn conversation(&self, event: &Event) -> LootlyConversation {
+        let repeat_safe = matches!(event, Event::Order(_));
         match self.request(event) {
-            Ok(request) => LootlyConversation { request: Some(request), outcome: None },
-            Err(e) => LootlyConversation { request: None, outcome: Some(Outcome::Failed(format!("cannot build the webhook: {e}"))) },
+            Ok(request) => LootlyConversation { request: Some(request), outcome: None, repeat_safe },
+            Err(e) => LootlyConversation {
+                request: None,
+                outcome: Some(Outcome::Failed(format!("cannot build the webhook: {e}"))),
+                repeat_safe,
+            },
         }
     }
 
@@ -82,15 +91,25 @@ impl LootlyDestination {
 pub struct LootlyConversation {
     request: Option<Request>,
     outcome: Option<Outcome>,
+    /// Whether Lootly skips a repeat of this webhook (orders, by customer email and id).
+    repeat_safe: bool,
 }
 
 impl Conversation for LootlyConversation {
+    fn policy(&self) -> Policy {
+        Policy::LOOTLY
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        self.repeat_safe
+    }
+
     fn next(&mut self) -> Step {
         if let Some(outcome) = &self.outcome {
             return Step::Done(outcome.clone());
         }
         match self.request.take() {
-            Some(request) => Step::Send(request),
+            Some(request) => Step::Send(request, Effect::Once),
             None => Step::Done(Outcome::Failed("no answer was read".into())),
         }
     }
@@ -146,18 +165,36 @@ pub(crate) mod tests {
         assert!(r.body.unwrap().starts_with(r#"{"id":"A-1\/2026","key":"key-1","hmac":"#));
     }
 
-    fn outcome(status: u16, body: &str) -> Outcome {
-        let mut c = LootlyDestination::example().conversation(&order());
+    fn outcome_of(event: &Event, status: u16, body: &str) -> Outcome {
+        let mut c = LootlyDestination::example().conversation(event);
         let answer = Answer { status, retry_after: None, body: body.into() };
         run_ready(deliver(&mut c, |_| ready(Ok(answer.clone())), 0))
+    }
+
+    fn outcome(status: u16, body: &str) -> Outcome {
+        outcome_of(&order(), status, body)
     }
 
     #[test]
     fn only_a_200_is_a_delivery() {
         assert!(matches!(outcome(200, ""), Outcome::Delivered(_)));
         assert_eq!(outcome(201, ""), Outcome::Failed("HTTP 201: Lootly has no such webhook type".into()));
-        assert!(matches!(outcome(401, r#"{"message":"Unauthenticated."}"#), Outcome::Failed(m) if m.ends_with(": Unauthenticated.")));
+        assert!(matches!(outcome(401, r#"{"message":"Unauthenticated."}"#), Outcome::Failed(m) if m.starts_with("Lootly refused the credentials")));
         assert!(matches!(outcome(404, ""), Outcome::Failed(m) if m.starts_with("HTTP 404")));
-        assert!(matches!(outcome(500, ""), Outcome::Retry { .. }));
+        assert!(matches!(outcome(500, ""), Outcome::Failed(m) if m.contains("integration")));
+        assert!(matches!(outcome(503, ""), Outcome::Retry { .. }), "not processed: Lootly queues a job only when it answers 200");
+    }
+
+    #[test]
+    fn a_lost_answer_resends_an_order_but_leaves_a_refund_in_doubt() {
+        let lost = |event: &Event| {
+            let mut c = LootlyDestination::example().conversation(event);
+            run_ready(deliver(&mut c, |_| ready(Err("timed out".to_string())), 0))
+        };
+        assert!(matches!(lost(&order()), Outcome::Retry { .. }));
+        let refund = Event::parse(Kind::Refund, br#"{"refund_id":"R-1","order_id":"A-1/2026","amount":"11.10","created_at":"2026-11-21T10:00:00Z"}"#).unwrap();
+        assert!(matches!(lost(&refund), Outcome::Failed(m) if m.contains("in doubt")));
+        assert!(matches!(outcome_of(&refund, 504, ""), Outcome::Failed(m) if m.contains("in doubt")));
+        assert!(matches!(outcome_of(&refund, 503, ""), Outcome::Retry { .. }));
     }
 }

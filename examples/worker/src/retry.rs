@@ -1,29 +1,14 @@
-//! When to try again: which answers are worth retrying, and how long to wait (exponential
-//! backoff with jitter, never less than the server's `Retry-After`). Pure: the caller passes the
-//! current time and a random number.
+//! How long a delivery waits in the queue before its next attempt. What each answer means
+//! (retry or not, `Retry-After`) is the core engine's (`destination::deliver`); this is the
+//! Queue's side of it: the engine's backoff with the Worker's longer steps, in seconds, within
+//! the longest delay a Queue accepts.
 
-use crate::time::unix_from_http_date;
+use loyalty_connector::engine::Backoff;
 
 /// The longest delay a Cloudflare Queue accepts for a retry (12 hours).
 pub const QUEUE_MAX_DELAY_SECONDS: u32 = 12 * 60 * 60;
 
-/// Whether a transport-level answer calls for a retry, before any destination reads it:
-/// 429 and every 5xx. (Network errors and timeouts are retried too; the caller knows those.)
-pub fn is_retryable_status(status: u16) -> bool {
-    status == 429 || (500..=599).contains(&status)
-}
-
-/// Reads `Retry-After`: delay-seconds or an HTTP-date (RFC 9110), as seconds from `now`.
-pub fn parse_retry_after(value: &str, now_unix: i64) -> Option<u32> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(seconds.min(u64::from(u32::MAX)) as u32);
-    }
-    let at = unix_from_http_date(value)?;
-    Some(at.saturating_sub(now_unix).clamp(0, i64::from(u32::MAX)) as u32)
-}
-
-/// The backoff rule.
+/// The backoff rule (`RETRY_BASE_SECONDS`, `RETRY_MAX_SECONDS`, `MAX_ATTEMPTS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// The first retry's delay; each further retry doubles it.
@@ -41,16 +26,22 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    fn backoff(&self) -> Backoff {
+        Backoff {
+            base_ms: u64::from(self.base_seconds) * 1000,
+            max_ms: u64::from(self.max_seconds) * 1000,
+            max_attempts: self.max_attempts,
+            max_rate_limited_ms: u64::MAX,
+            max_retry_after_ms: u64::from(QUEUE_MAX_DELAY_SECONDS) * 1000,
+        }
+    }
+
     /// The delay before the retry that follows attempt number `attempt` (1 for the first send):
-    /// `base × 2^(attempt−1)`, capped, with "equal jitter" (half fixed, half random, `jitter`
-    /// in [0, 1)), and at least `retry_after`.
+    /// the engine's `base × 2^(attempt−1)`, capped, half of it scaled by `jitter` in [0, 1), and
+    /// at least `retry_after`.
     pub fn delay_seconds(&self, attempt: u32, retry_after: Option<u32>, jitter: f64) -> u32 {
-        let exponent = attempt.saturating_sub(1).min(31);
-        let backoff = u64::from(self.base_seconds).saturating_mul(1u64 << exponent).min(u64::from(self.max_seconds));
-        let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
-        let jittered = (backoff as f64 / 2.0 + backoff as f64 / 2.0 * jitter).round() as u64;
-        let delay = jittered.max(u64::from(retry_after.unwrap_or(0)));
-        delay.min(u64::from(QUEUE_MAX_DELAY_SECONDS)) as u32
+        let ms = self.backoff().delay_ms(attempt, retry_after.map(u64::from), jitter);
+        u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX).min(QUEUE_MAX_DELAY_SECONDS)
     }
 
     /// Whether attempt number `attempt` was the last one allowed.
@@ -64,33 +55,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retries_429_and_5xx_only() {
-        for s in [429, 500, 502, 503, 504, 599] {
-            assert!(is_retryable_status(s), "{s}");
-        }
-        for s in [200, 201, 301, 400, 401, 404, 409, 422, 600] {
-            assert!(!is_retryable_status(s), "{s}");
-        }
-    }
-
-    #[test]
-    fn reads_retry_after_in_both_forms() {
-        assert_eq!(parse_retry_after("7", 0), Some(7));
-        assert_eq!(parse_retry_after(" 120 ", 0), Some(120));
-        // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example).
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 - 30), Some(30));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 + 30), Some(0));
-        assert_eq!(parse_retry_after("-1", 0), None);
-        assert_eq!(parse_retry_after("soon", 0), None);
-    }
-
-    #[test]
     fn backs_off_exponentially_with_bounded_jitter() {
         let p = RetryPolicy { base_seconds: 2, max_seconds: 60, max_attempts: 5 };
         assert_eq!([1, 2, 3, 4, 5, 6, 40].map(|a| p.delay_seconds(a, None, 0.999_999)), [2, 4, 8, 16, 32, 60, 60]);
         assert_eq!([1, 2, 3, 4, 5, 6, 40].map(|a| p.delay_seconds(a, None, 0.0)), [1, 2, 4, 8, 16, 30, 30]);
         assert_eq!(p.delay_seconds(4, None, 0.5), 12);
-        assert_eq!(p.delay_seconds(u32::MAX, None, f64::NAN), 30);
+        assert_eq!(p.delay_seconds(u32::MAX, None, f64::NAN), 60, "not a number: the full backoff");
     }
 
     #[test]

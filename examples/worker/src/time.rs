@@ -122,23 +122,6 @@ pub fn iso_utc(unix_ms: u64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, unix_ms % 1000)
 }
 
-/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, the form `Retry-After` uses) as unix seconds.
-pub fn unix_from_http_date(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let parts: Vec<&str> = s.split(' ').collect();
-    let [_weekday, day, month, year, clock, "GMT"] = parts.as_slice() else { return None };
-    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
-    let (day, year) = (number(day)?, number(year)?);
-    if day == 0 || day > days_in_month(year, month) || clock.len() != 8 {
-        return None;
-    }
-    let (h, m, sec) = (number(clock.get(0..2)?)?, number(clock.get(3..5)?)?, number(clock.get(6..8)?)?);
-    if h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    Some(days_from_civil(i64::from(year), month, day) * 86_400 + i64::from(h * 3600 + m * 60 + sec))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,9 +147,6 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(iso_utc(1_614_265_330_250), "2021-02-25T15:02:10.250Z");
-        assert_eq!(unix_from_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
-        assert_eq!(unix_from_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
-        assert_eq!(unix_from_http_date("Sun, 31 Feb 1994 08:49:37 GMT"), None);
     }
 
     #[test]

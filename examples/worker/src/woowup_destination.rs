@@ -7,14 +7,17 @@
 //! | refund | nothing (skipped): API v2 has no partial refund of an invoice |
 //! | cancellation | `cancel_invoice`, reverting the invoice's points |
 //!
-//! WoowUp refuses a repeated invoice number and a repeated cancellation: after a retry whose
-//! earlier attempt did reach WoowUp, those refusals mean the work is done, and count as delivered.
+//! WoowUp refuses a repeated invoice number and a repeated cancellation. Only this Worker sends
+//! the shop's order ids as invoice numbers, and a queue may deliver an event again after an
+//! attempt whose answer was lost: the flows are run as [`OrderFlow::after_earlier_attempt`], so
+//! those refusals mean the earlier attempt did the work, and count as delivered once.
 
 use crate::destination::{Conversation, Outcome, Step};
 use crate::event::{Event, OrderEvent, OrderStatus};
 use crate::time::Timestamp;
+use loyalty_connector::engine::{self, Machine, Policy};
 use loyalty_connector::woowup::{
-    self, CancelOrder, Client, Decimal, FindBy, InvoiceItem, Next, RewardOptions, RewardOrder, SkipReason, Variation,
+    self, CancelOrder, Client, Decimal, FindBy, InvoiceItem, OrderFlow, RewardOptions, RewardOrder, SkipReason, Variation,
 };
 use loyalty_connector::{LoyaltyError, Request};
 
@@ -59,11 +62,6 @@ fn woowup_order(o: &OrderEvent, find_by: FindBy) -> Result<woowup::Order, Loyalt
     })
 }
 
-enum Machine {
-    Reward(Box<RewardOrder>),
-    Cancel(CancelOrder),
-}
-
 impl WoowUpDestination {
     /// Why WoowUp does not take this event, if it does not.
     pub fn skip_reason(&self, event: &Event) -> Option<String> {
@@ -76,47 +74,46 @@ impl WoowUpDestination {
         }
     }
 
-    fn machine(&self, event: &Event) -> Result<Machine, LoyaltyError> {
-        match event {
+    fn flow(&self, event: &Event) -> Result<OrderFlow, LoyaltyError> {
+        let flow = match event {
             Event::Order(o) => {
                 let order = woowup_order(o, self.options.find_by)?;
-                Ok(Machine::Reward(Box::new(RewardOrder::new(&self.client, order, self.options.clone())?)))
+                OrderFlow::Reward(Box::new(RewardOrder::new(&self.client, order, self.options.clone())?))
             }
-            Event::Cancellation(c) => Ok(Machine::Cancel(CancelOrder::new(&self.client, &c.order_id)?)),
-            Event::Refund(_) => Err(LoyaltyError::InvalidField { field: "kind".into(), reason: "WoowUp takes no refunds".into() }),
-        }
+            Event::Cancellation(c) => OrderFlow::Cancel(CancelOrder::new(&self.client, &c.order_id)?),
+            Event::Refund(_) => return Err(LoyaltyError::InvalidField { field: "kind".into(), reason: "WoowUp takes no refunds".into() }),
+        };
+        Ok(flow.after_earlier_attempt())
     }
 
     /// The first request, built without sending it (the ingest check).
     pub fn first_request(&self, event: &Event) -> Result<Option<Request>, LoyaltyError> {
-        let next = match self.machine(event)? {
-            Machine::Reward(flow) => flow.next(),
-            Machine::Cancel(flow) => flow.next(),
-        };
-        Ok(match next {
-            Next::Send(request) => Some(request),
-            Next::Done(_) => None,
+        Ok(match self.flow(event)?.next() {
+            engine::Next::Send(request, _) => Some(request),
+            engine::Next::Done(_) => None,
         })
     }
 
     pub fn conversation(&self, event: &Event) -> WoowUpConversation {
-        match self.machine(event) {
-            Ok(machine) => WoowUpConversation { machine: Some(machine), error: None },
-            Err(e) => WoowUpConversation { machine: None, error: Some(format!("cannot build the WoowUp requests: {e}")) },
+        match self.flow(event) {
+            Ok(flow) => WoowUpConversation { flow: Some(flow), error: None },
+            Err(e) => WoowUpConversation { flow: None, error: Some(format!("cannot build the WoowUp requests: {e}")) },
         }
     }
 }
 
 /// The reward or cancel flow, its outcome read as a delivery outcome.
 pub struct WoowUpConversation {
-    machine: Option<Machine>,
+    flow: Option<OrderFlow>,
     error: Option<String>,
 }
 
 fn outcome(done: woowup::Outcome) -> Outcome {
     match done {
-        woowup::Outcome::Rewarded { uid, points, transaction_id, customer_initialized, .. } => Outcome::Delivered(format!(
-            "rewarded {uid} with {points} points{}{}",
+        // Not the uid: it is often the customer's email.
+        woowup::Outcome::Rewarded { points, transaction_id, customer_initialized, already_recorded, .. } => Outcome::Delivered(format!(
+            "{}rewarded with {points} points{}{}",
+            if already_recorded { "already recorded by an earlier attempt: " } else { "" },
             transaction_id.map(|t| format!(" (transaction {t})")).unwrap_or_default(),
             if customer_initialized { "; the customer was added to the program" } else { "" },
         )),
@@ -128,51 +125,37 @@ fn outcome(done: woowup::Outcome) -> Outcome {
             SkipReason::ZeroSalePoints => "the program gives 0 points per sale".into(),
             SkipReason::CustomerWithoutUid => "WoowUp holds no uid for this customer (find them by uid instead)".into(),
         }),
-        woowup::Outcome::Cancelled { nrofactura, .. } => Outcome::Delivered(format!("invoice {nrofactura} cancelled, points reverted")),
-        woowup::Outcome::Failed { step, error } => {
-            let text = error.to_string();
-            match (step, &error) {
-                // An earlier attempt's request reached WoowUp: the work is done.
-                (woowup::Step::AddSalePoints, LoyaltyError::Remote { .. }) if text.contains("already exists") => {
-                    Outcome::Delivered(format!("already recorded: {text}"))
-                }
-                (woowup::Step::CancelInvoice, LoyaltyError::Remote { .. }) if text.contains("already cancelled") => {
-                    Outcome::Delivered(format!("already cancelled: {text}"))
-                }
-                // Another order of the same new customer added them first: the next attempt
-                // finds them.
-                (woowup::Step::InitializeUser, LoyaltyError::Remote { .. }) if text.contains("already exists") => {
-                    Outcome::Retry { reason: format!("the customer was added meanwhile: {text}"), retry_after: None }
-                }
-                _ => Outcome::Failed(format!("{} refused at {step:?}: {text}", "WoowUp")),
-            }
-        }
+        woowup::Outcome::Cancelled { nrofactura, already_cancelled, .. } => Outcome::Delivered(format!(
+            "{}invoice {nrofactura} cancelled, points reverted",
+            if already_cancelled { "already cancelled by an earlier attempt: " } else { "" }
+        )),
+        woowup::Outcome::Failed { step, error } => Outcome::Failed(format!("WoowUp refused at {step:?}: {error}")),
     }
 }
 
 impl Conversation for WoowUpConversation {
+    fn policy(&self) -> Policy {
+        Policy::WOOWUP
+    }
+
     fn next(&mut self) -> Step {
-        let next = match &self.machine {
-            Some(Machine::Reward(flow)) => flow.next(),
-            Some(Machine::Cancel(flow)) => flow.next(),
-            None => return Step::Done(Outcome::Failed(self.error.clone().unwrap_or_default())),
+        let Some(flow) = &mut self.flow else {
+            return Step::Done(Outcome::Failed(self.error.clone().unwrap_or_default()));
         };
-        match next {
-            Next::Send(request) => Step::Send(request),
-            Next::Done(done) => Step::Done(outcome(done)),
+        match flow.next() {
+            engine::Next::Send(request, effect) => Step::Send(request, effect),
+            engine::Next::Done(done) => Step::Done(outcome(done)),
         }
     }
 
     fn feed(&mut self, status: u16, body: &str) {
-        match &mut self.machine {
-            Some(Machine::Reward(flow)) => {
-                flow.feed(status, body);
-            }
-            Some(Machine::Cancel(flow)) => {
-                flow.feed(status, body);
-            }
-            None => {}
+        if let Some(flow) = &mut self.flow {
+            flow.feed(status, body);
         }
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        self.flow.as_mut().is_some_and(Machine::may_have_landed)
     }
 }
 
@@ -232,7 +215,7 @@ mod tests {
     #[test]
     fn a_completed_order_is_rewarded() {
         let (outcome, paths) = run(&order("completed"), &[(200, FOUND), (200, SALE_POINTS), (200, r#"{"status":true,"data":{"transaction_id":"99"}}"#)]);
-        assert_eq!(outcome, Outcome::Delivered("rewarded jose@example.com with 500 points (transaction 99)".into()));
+        assert_eq!(outcome, Outcome::Delivered("rewarded with 500 points (transaction 99)".into()));
         assert_eq!(paths, ["GET user_by_email?email=jose%40example.com", "GET contest_sale_points", "POST add_sale_points_by_uid"]);
     }
 
@@ -252,15 +235,36 @@ mod tests {
     #[test]
     fn a_repeated_invoice_after_a_lost_answer_is_a_delivery() {
         let answers = [(200, FOUND), (200, SALE_POINTS), (200, r#"{"status":false,"message":"Invoice number A-1/2026 already exists"}"#)];
-        assert!(matches!(run(&order("completed"), &answers).0, Outcome::Delivered(d) if d.starts_with("already recorded")));
+        assert!(matches!(run(&order("completed"), &answers).0, Outcome::Delivered(d) if d.starts_with("already recorded by an earlier attempt")));
         let refused = [(200, FOUND), (200, SALE_POINTS), (400, r#"{"status":false,"message":"branch Web does not exist"}"#)];
         assert!(matches!(run(&order("completed"), &refused).0, Outcome::Failed(r) if r.contains("does not exist")));
     }
 
     #[test]
-    fn a_customer_added_meanwhile_is_found_on_the_next_attempt() {
-        let answers = [(200, r#"{"status":false,"message":"User not found"}"#), (200, r#"{"status":false,"message":"User already exists"}"#)];
-        assert!(matches!(run(&order("completed"), &answers).0, Outcome::Retry { reason, .. } if reason.contains("added meanwhile")));
+    fn a_customer_added_meanwhile_is_looked_up_again() {
+        let answers = [
+            (200, r#"{"status":false,"message":"User not found"}"#),
+            (200, r#"{"status":false,"message":"User already exists"}"#),
+            (200, FOUND),
+            (200, SALE_POINTS),
+            (200, r#"{"status":true,"data":{"transaction_id":"99"}}"#),
+        ];
+        let (outcome, paths) = run(&order("completed"), &answers);
+        assert_eq!(outcome, Outcome::Delivered("rewarded with 500 points (transaction 99)".into()));
+        assert_eq!(paths[2], "GET user_by_email?email=jose%40example.com");
+    }
+
+    #[test]
+    fn a_sale_whose_answer_is_lost_is_retried_later_and_its_repeat_counts_once() {
+        let d = destination();
+        let mut c = d.conversation(&order("completed"));
+        let mut answers: VecDeque<Result<Answer, String>> =
+            [Ok((200, FOUND)), Ok((200, SALE_POINTS)), Err("timed out".to_string())]
+                .into_iter()
+                .map(|a| a.map(|(s, b): (u16, &str)| Answer { status: s, retry_after: None, body: b.to_string() }))
+                .collect();
+        let outcome = run_ready(deliver(&mut c, |_| ready(answers.pop_front().unwrap()), 0));
+        assert!(matches!(outcome, Outcome::Retry { ref reason, .. } if reason.contains("may have landed")), "{outcome:?}");
     }
 
     #[test]
@@ -277,7 +281,7 @@ mod tests {
         assert_eq!(outcome, Outcome::Delivered("invoice A-1/2026 cancelled, points reverted".into()));
         assert_eq!(paths, ["POST cancel_invoice"]);
         let (again, _) = run(&cancel, &[(200, r#"{"status":false,"message":"Invoice already cancelled"}"#)]);
-        assert!(matches!(again, Outcome::Delivered(d) if d.starts_with("already cancelled")));
+        assert!(matches!(again, Outcome::Delivered(d) if d.starts_with("already cancelled by an earlier attempt")));
     }
 
     #[test]
