@@ -25,7 +25,7 @@ mod retry;
 
 pub use classify::{Effect, Policy, Verdict};
 pub use exchange::{in_doubt, Attempts, Decision, Exchange, Machine, Next};
-pub use retry::{parse_retry_after, unix_from_http_date, Backoff};
+pub use retry::{days_from_civil, parse_retry_after, unix_from_http_date, Backoff};
 
 use crate::http::Request;
 
