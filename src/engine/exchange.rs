@@ -22,10 +22,11 @@ pub trait Machine {
     fn next(&mut self) -> Next<Self::Outcome>;
     /// The vendor's answer to the request of `next`.
     fn feed(&mut self, status: u16, body: &str);
-    /// The request of `next` is in doubt (sent, answer lost or unreadable). `true` when sending
-    /// it again is safe because the machine now reads the vendor's refusal of a repeat (a
-    /// repeated invoice number, an existing customer) as the earlier attempt's success; `false`
-    /// ends the exchange with an `in_doubt` error.
+    /// The request of `next` is in doubt (sent, answer lost or unreadable). `true` when the
+    /// machine can settle it: its next request (asked after a wait) is the same one again,
+    /// because it now reads the vendor's refusal of a repeat (a repeated invoice number, an
+    /// existing customer) as the earlier attempt's success, or a check of whether it landed.
+    /// `false` ends the exchange with an `in_doubt` error.
     fn may_have_landed(&mut self) -> bool {
         false
     }
@@ -117,13 +118,15 @@ pub struct Exchange<M: Machine> {
     policy: Policy,
     pending: Option<(Request, Effect)>,
     attempts: Attempts,
+    /// Requests left in doubt in a row (since the last answer the machine read).
+    doubts: u32,
     wait: Option<u64>,
     done: Option<M::Outcome>,
 }
 
 impl<M: Machine> Exchange<M> {
     pub fn new(machine: M, policy: Policy) -> Exchange<M> {
-        Exchange { machine, policy, pending: None, attempts: Attempts::default(), wait: None, done: None }
+        Exchange { machine, policy, pending: None, attempts: Attempts::default(), doubts: 0, wait: None, done: None }
     }
 
     pub fn machine(&self) -> &M {
@@ -165,7 +168,14 @@ impl<M: Machine> Exchange<M> {
         let effect = *effect;
         let decision = match self.attempts.judge(&self.policy, effect, &answer, now_unix, jitter) {
             Decision::InDoubt if self.machine.may_have_landed() => {
-                self.attempts.retry(&self.policy, None, jitter).unwrap_or_else(|| Decision::Stop(in_doubt(&self.policy, "no readable answer after the last attempt")))
+                self.doubts += 1;
+                if self.doubts >= self.policy.backoff.max_attempts {
+                    Decision::Stop(in_doubt(&self.policy, "no readable answer after the last attempt"))
+                } else {
+                    // Asked again after the wait: the same request, or the machine's check.
+                    self.pending = None;
+                    Decision::Retry(self.policy.backoff.delay_ms(self.doubts, None, jitter))
+                }
             }
             Decision::InDoubt => Decision::Stop(in_doubt(&self.policy, &doubt_reason(&answer))),
             other => other,
@@ -173,6 +183,7 @@ impl<M: Machine> Exchange<M> {
         match decision {
             Decision::Deliver => {
                 self.pending = None;
+                self.doubts = 0;
                 if let Answer::Response(r) = answer {
                     self.machine.feed(r.status, &r.body);
                 }
@@ -310,6 +321,48 @@ mod tests {
         let (outcome, steps) = drive(safe, vec![Answer::timeout("30 s"), Answer::response(200, "<html>"), Answer::response(200, "{}")]);
         assert_eq!(outcome.unwrap(), [200]);
         assert_eq!(steps, ["send 1", "wait 100", "send 1", "wait 200", "send 1"]);
+    }
+
+    /// A machine that checks instead of resending: after a doubt its next request is a lookup.
+    #[derive(Clone, Debug)]
+    struct Checker {
+        checking: bool,
+        fed: Vec<(String, u16)>,
+    }
+
+    impl Machine for Checker {
+        type Outcome = Vec<(String, u16)>;
+        fn next(&mut self) -> Next<Self::Outcome> {
+            match (self.checking, self.fed.len()) {
+                (_, 1..) => Next::Done(self.fed.clone()),
+                (false, 0) => Next::Send(Request { method: Method::Post, url: "http://h/points".into(), headers: vec![], body: None }, Effect::Once),
+                (true, 0) => Next::Send(Request { method: Method::Get, url: "http://h/check".into(), headers: vec![], body: None }, Effect::Read),
+            }
+        }
+        fn feed(&mut self, status: u16, _: &str) {
+            let what = if self.checking { "check" } else { "points" };
+            self.fed.push((what.into(), status));
+        }
+        fn may_have_landed(&mut self) -> bool {
+            self.checking = true;
+            true
+        }
+        fn fail(&mut self, _: LoyaltyError) -> Self::Outcome {
+            vec![]
+        }
+    }
+
+    #[test]
+    fn after_a_doubt_the_machine_may_check_instead_of_resending() {
+        let mut exchange = Exchange::new(Checker { checking: false, fed: vec![] }, FAST);
+        let Step::Send(first) = exchange.next() else { panic!() };
+        assert!(first.url.ends_with("/points"));
+        exchange.feed(Answer::timeout("t"), 0, 1.0);
+        assert_eq!(exchange.next(), Step::Wait(100));
+        let Step::Send(second) = exchange.next() else { panic!() };
+        assert!(second.url.ends_with("/check"), "{second:?}");
+        exchange.feed(Answer::response(200, "[]"), 0, 1.0);
+        assert_eq!(exchange.next(), Step::Done(vec![("check".into(), 200)]));
     }
 
     #[test]
