@@ -46,7 +46,7 @@ Journal and results:
   --journal FILE         default .loyalty-batch/<date>.journal.jsonl
   --resume               continue the run that journal records: finished rows are skipped and
                          counted, failed rows tried again; refused if a file changed
-  --failures FILE        failed rows, one JSON object a line ({file, line, key, entity, reason});
+  --failures FILE        failed rows, one JSON object a line ({file, line, key, entity, reason, code});
                          a name ending in .csv gets CSV; default .loyalty-batch/<date>.failures.jsonl
   --dry-run              send nothing: print each row's first request as a JSON line (credentials
                          redacted), then the log request; needs --sale-points for purchases

@@ -1,10 +1,10 @@
 // The failures file: every row that failed in this run (and every problem with a file itself),
-// written as it happens. JSON lines `{file, line, key, entity, reason}`; CSV with the same
+// written as it happens. JSON lines `{file, line, key, entity, reason, code}`; CSV with the same
 // columns when the name ends in `.csv`. A resumed run retries the failed rows, so each run
 // starts the file anew: at the end it lists the day's failures.
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 
-const COLUMNS = ["file", "line", "key", "entity", "reason"];
+const COLUMNS = ["file", "line", "key", "entity", "reason", "code"];
 
 function csvField(value) {
   const s = value == null ? "" : String(value);

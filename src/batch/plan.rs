@@ -147,6 +147,9 @@ pub struct Job {
     state: State,
     /// Why the row failed, once it has.
     reason: Option<String>,
+    /// The failure's stable code: a `LoyaltyError` code, a skip reason (`unknown_customer`,
+    /// `zero_sale_points`, `customer_without_uid`) or `invalid_row`.
+    code: Option<&'static str>,
     /// What WoowUp said, for the journal (transaction id, message).
     detail: Option<String>,
 }
@@ -179,7 +182,7 @@ impl Planner {
                     key: error.key.clone().unwrap_or_default(),
                     tally,
                 };
-                Work::Job(Box::new(Job::failed(row, error.reason)))
+                Work::Job(Box::new(Job::failed(row, "invalid_row", error.reason)))
             }
             Parsed::FileError(e) => Work::FileError(e),
         }
@@ -197,8 +200,8 @@ impl Planner {
             })),
         };
         match state {
-            Ok(state) => Job { row: r, state, reason: None, detail: None },
-            Err(e) => Job::failed(r, text(&e)),
+            Ok(state) => Job { row: r, state, reason: None, detail: None, code: None },
+            Err(e) => Job::failed(r, e.code(), text(&e)),
         }
     }
 
@@ -348,8 +351,8 @@ fn is_created_message(message: Option<&str>) -> bool {
 }
 
 impl Job {
-    fn failed(row: RowRef, reason: String) -> Job {
-        Job { row, state: State::Done(Outcome::Failed), reason: Some(reason), detail: None }
+    fn failed(row: RowRef, code: &'static str, reason: String) -> Job {
+        Job { row, state: State::Done(Outcome::Failed), reason: Some(reason), detail: None, code: Some(code) }
     }
 
     /// The request to send now, or the outcome. Calling it again gives the same answer.
@@ -385,6 +388,16 @@ impl Job {
         self.reason.as_deref()
     }
 
+    /// The stable code of the failure (see [`Job`]'s field), once the row failed.
+    pub fn code(&self) -> Option<&'static str> {
+        self.code
+    }
+
+    fn fail(&mut self, code: &'static str, reason: String) -> JobNext {
+        self.code = Some(code);
+        self.done(Outcome::Failed, Some(reason))
+    }
+
     /// What WoowUp answered that is worth keeping (transaction id, points, message).
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
@@ -409,10 +422,10 @@ impl Job {
                 JobNext::Done(o)
             }
             State::FindCustomer(_, init) => match read_user_lookup(status, body) {
-                Err(e) => self.done(Outcome::Failed, Some(format!("user lookup: {e}"))),
+                Err(e) => self.fail(e.code(), format!("user lookup: {e}")),
                 Ok(Lookup::Found { .. }) => self.done(Outcome::Updated, Some("already in the program".into())),
                 Ok(Lookup::NotFound { .. }) => match init {
-                    Err(why) => self.done(Outcome::Failed, Some(why)),
+                    Err(why) => self.fail("missing_field", why),
                     Ok(request) => {
                         self.state = State::InitializeUser(request.clone());
                         JobNext::Send(request)
@@ -425,19 +438,19 @@ impl Job {
             }
             State::InitializeUser(_) => match read_registered_user(status, body) {
                 Ok(_) => self.done(Outcome::Created, Some("initialize_user".into())),
-                Err(e) => self.done(Outcome::Failed, Some(format!("initialize_user: {e}"))),
+                Err(e) => self.fail(e.code(), format!("initialize_user: {e}")),
             },
             State::DirectSale(_, points) => match read_transaction_id(status, body) {
                 Ok(Some(id)) => self.done(Outcome::Created, Some(format!("{points} points, transaction {id}"))),
                 Ok(None) => self.done(Outcome::Created, Some(format!("{points} points"))),
-                Err(e) => self.done(Outcome::Failed, Some(format!("add_sale_points: {e}"))),
+                Err(e) => self.fail(e.code(), format!("add_sale_points: {e}")),
             },
             State::Product(_) => match read_status(status, body) {
                 Ok(message) => {
                     let outcome = if is_created_message(message.as_deref()) { Outcome::Created } else { Outcome::Updated };
                     self.done(outcome, message)
                 }
-                Err(e) => self.done(Outcome::Failed, Some(format!("save_product: {e}"))),
+                Err(e) => self.fail(e.code(), format!("save_product: {e}")),
             },
             State::Purchase(mut flow) => match flow.feed(status, body) {
                 Next::Send(r) => {
@@ -464,12 +477,12 @@ impl Job {
                                 Some(m) => format!("{why} ({m})"),
                                 None => why.to_string(),
                             };
-                            self.done(Outcome::Failed, Some(why))
+                            self.fail(reason.as_str(), why)
                         }
                         Reward::Failed { step, error } => {
-                            self.done(Outcome::Failed, Some(format!("{}: {error}", serde_json::to_string(&step).unwrap_or_default().trim_matches('"'))))
+                            self.fail(error.code(), format!("{}: {error}", serde_json::to_string(&step).unwrap_or_default().trim_matches('"')))
                         }
-                        Reward::Cancelled { .. } => self.done(Outcome::Failed, Some("unexpected cancellation".into())),
+                        Reward::Cancelled { .. } => self.fail("invalid_response", "unexpected cancellation".into()),
                     }
                 }
             },

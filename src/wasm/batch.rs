@@ -571,6 +571,7 @@ impl BatchJob {
                 ("key", Value::str(j.row.key.as_str())),
                 ("entity", Value::str(j.row.tally.entity.as_str())),
                 ("reason", opt(j.reason())),
+                ("code", opt(j.code())),
             ])?,
             (_, Some(e)) => json_line(&[
                 ("file", Value::str(e.file.as_str())),
@@ -578,6 +579,7 @@ impl BatchJob {
                 ("key", opt(e.key.as_deref())),
                 ("entity", Value::str(e.entity.as_str())),
                 ("reason", Value::str(e.reason.as_str())),
+                ("code", Value::str("invalid_file")),
             ])?,
             _ => String::new(),
         };

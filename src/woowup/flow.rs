@@ -142,6 +142,17 @@ pub enum SkipReason {
     CustomerWithoutUid,
 }
 
+impl SkipReason {
+    /// The reason's name, as in JSON (`unknown_customer`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::UnknownCustomer => "unknown_customer",
+            SkipReason::ZeroSalePoints => "zero_sale_points",
+            SkipReason::CustomerWithoutUid => "customer_without_uid",
+        }
+    }
+}
+
 /// How a flow ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -90,6 +90,10 @@ test("the sample day: 7 failing rows in the failures file, exit 1, the log poste
       "purchases-2019_03_11.csv:11", "purchases-2019_03_11.csv:12", "purchases-2019_03_11.csv:9",
     ]);
     for (const f of failed) assert.ok(f.reason && f.entity && "key" in f);
+    // Each with a stable code to branch on.
+    const codes = Object.fromEntries(failed.map((f) => [`${f.file}:${f.line}`, f.code]));
+    assert.equal(codes["purchases-2019_03_11.csv:12"], "unknown_customer");
+    for (const f of failed) assert.match(f.code, /^[a-z_]+$/, JSON.stringify(f));
     // The log the emulator accepted (it checks the payload against the connectors page's JSON
     // schema and answers 400 otherwise), with the day's numbers.
     const logs = sample.state().connectors.logs;
