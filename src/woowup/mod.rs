@@ -42,6 +42,7 @@ mod response;
 mod sales;
 mod users;
 mod validate;
+pub mod v3;
 
 pub use catalog::{category_tree, Category, CategoryId, SaveProduct, MAX_CATEGORIES, MAX_CATEGORY_DEPTH};
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL};
