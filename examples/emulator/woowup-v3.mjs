@@ -302,7 +302,7 @@ export function createWoowUpV3() {
   // routing
 
   function route(acc, request) {
-    if (request.headers.accept === undefined || !/application\/json|\*\/\*/.test(request.headers.accept)) {
+    if (!/application\/json/i.test(request.headers.accept ?? '')) {
       return bad(['Accept: application/json is required']);
     }
     let body;
