@@ -4,7 +4,10 @@
 //! library and the emulator apply one email rule.
 
 use loyalty_connector::woowup::v3::retry::{decide, Resend, Retry};
-use loyalty_connector::woowup::v3::{input, read, Answer, Client, FailureKind, Identity, Pacer, Pager, Points, TransactionFilter};
+use loyalty_connector::woowup::v3::{
+    input, read, Answer, AwardPoints, Client, FailureKind, Identity, Pacer, Pager, Points, PointsOutcome, RecordOptions, RecordOrder,
+    RecordOutcome, Reversal, ReverseOrder, ReverseOutcome, SkipReason, TransactionFilter, UnknownCustomer, V3Flow, V3Next,
+};
 use loyalty_connector::Request;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -335,4 +338,65 @@ fn one_email_rule_in_the_library_and_the_emulator() {
         if library_says { accepted += 1 } else { refused += 1 }
     }
     assert!(accepted > 50 && refused > 50, "{accepted} accepted, {refused} refused");
+}
+
+/// Runs a flow against the emulator; `lose` turns the answers of these request numbers (from 0)
+/// into lost ones (the request was served, the answer dropped).
+fn drive<F: V3Flow>(flow: &mut F, lose: &[usize]) -> F::Outcome {
+    let mut n = 0;
+    loop {
+        match flow.next() {
+            V3Next::Send(request) => {
+                let (status, _, body) = send(&request);
+                if lose.contains(&n) {
+                    flow.lost();
+                } else {
+                    flow.feed(status, &body);
+                }
+                n += 1;
+            }
+            V3Next::Done(outcome) => return outcome,
+        }
+    }
+}
+
+#[test]
+fn flows_record_award_and_reverse_over_http() {
+    let emu = Emulator::start();
+    let c = emu.client();
+    let create = RecordOptions { unknown_customer: UnknownCustomer::Create, ..RecordOptions::default() };
+    let customer = input(r#"{"email": "zoe@example.com", "first_name": "Zoë", "last_name": "Núñez"}"#).unwrap();
+
+    // Unknown customer: skipped by default, nothing stored.
+    let outcome = drive(&mut RecordOrder::new(&c, order(1), None, RecordOptions::default()).unwrap(), &[]);
+    assert!(matches!(outcome, RecordOutcome::Skipped { reason: SkipReason::UnknownCustomer, .. }), "{outcome:?}");
+    // Created when asked, then recorded; the same order again is updated, never stored twice.
+    let outcome = drive(&mut RecordOrder::new(&c, order(1), Some(customer.clone()), create).unwrap(), &[]);
+    assert!(matches!(outcome, RecordOutcome::Recorded { duplicate: false, customer_created: true, .. }), "{outcome:?}");
+    let outcome = drive(&mut RecordOrder::new(&c, order(1), Some(customer), create).unwrap(), &[]);
+    assert!(matches!(outcome, RecordOutcome::Recorded { duplicate: true, updated: true, customer_created: false, .. }), "{outcome:?}");
+    let account = &emu.state()["woowup_v3"]["accounts"]["14"];
+    assert_eq!((account["purchases"].as_array().unwrap().len(), account["purchases"][0]["updates"].as_i64()), (1, Some(1)));
+    assert_eq!(account["customers"][0]["first_name"], "Zoë");
+
+    // The invoice of another customer: skipped, as WoowUp's connectors do.
+    call(&c.create_customer(&input(r#"{"email": "bob@example.com"}"#).unwrap()).unwrap());
+    let bobs = input(&ORDER.replace("zoe@", "bob@").replace("%N%", "1")).unwrap();
+    let outcome = drive(&mut RecordOrder::new(&c, bobs, None, RecordOptions::default()).unwrap(), &[]);
+    assert!(matches!(outcome, RecordOutcome::Skipped { reason: SkipReason::InvoiceOfAnotherCustomer, .. }), "{outcome:?}");
+
+    // Points whose answer is lost: the ledger is read, the points are not sent again.
+    let zoe = Identity::email("zoe@example.com");
+    let gift = Points { concept: "gift".into(), points: 50, description: Some("bienvenida".into()) };
+    let outcome = drive(&mut AwardPoints::new(&c, zoe.clone(), gift, "welcome-zoe").unwrap(), &[0]);
+    assert_eq!(outcome, PointsOutcome::Awarded { points: 50, checked: true });
+    // Reversal by negative points; a refused reversal sends nothing.
+    let back = Reversal::NegativePoints { who: zoe, points: 20, concept: "purchase".into() };
+    let outcome = drive(&mut ReverseOrder::new(&c, "FAC-1", back).unwrap(), &[]);
+    assert_eq!(outcome, ReverseOutcome::Points(PointsOutcome::Awarded { points: -20, checked: false }));
+    let before = emu.v3_requests().len();
+    drive(&mut ReverseOrder::new(&c, "FAC-1", Reversal::Refuse).unwrap(), &[]);
+    assert_eq!(emu.v3_requests().len(), before);
+    let ledger: Vec<i64> = emu.state()["woowup_v3"]["accounts"]["14"]["transactions"].as_array().unwrap().iter().map(|t| t["points"].as_i64().unwrap()).collect();
+    assert_eq!(ledger, [20, 50, -20], "the purchase's points, the gift once, the reversal");
 }

@@ -33,6 +33,7 @@ mod catalog;
 mod check;
 mod client;
 mod customers;
+mod flow;
 mod pacing;
 mod pages;
 mod program;
@@ -44,6 +45,10 @@ pub use catalog::{check_branch, check_product};
 pub use check::{input, IDENTITIES, MAX_LIMIT};
 pub use client::{encode_branch_name, encode_id, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use customers::{check_abandoned_cart, check_customer, check_member, Identity, Points, TransactionFilter};
+pub use flow::{
+    AwardPoints, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, RecordOrderUpdate, RecordOutcome, Reversal, ReverseOrder,
+    ReverseOutcome, SkipReason, UnknownCustomer, V3Flow, V3Next, V3Step,
+};
 pub use pacing::{Pacer, REQUESTS_PER_MINUTE};
 pub use pages::{Pager, Pages};
 pub use program::{check_custom_attribute, check_integration_stats, check_user_event, AttributeOwner, CouponStatus};
