@@ -180,13 +180,10 @@ pub(crate) fn datetime(field: &str, value: &str) -> Result<()> {
         return validate::datetime(field, value).map_err(|_| bad());
     }
     let (Some(date), Some(rest)) = (value.get(..10), value.get(11..)) else { return Err(bad()) };
-    if value.as_bytes().get(10) != Some(&b'T') || rest.len() < 8 {
+    if value.as_bytes().get(10) != Some(&b'T') || rest.len() < 8 || !rest.is_ascii() {
         return Err(bad());
     }
-    let (time, zone) = rest.split_at(8); // no-panic: rest.len() >= 8 and the check below refuses non-ASCII
-    if !rest.is_ascii() {
-        return Err(bad());
-    }
+    let (time, zone) = rest.split_at(8); // no-panic: rest is ASCII and at least 8 bytes long
     validate::datetime(field, &format!("{date} {time}")).map_err(|_| bad())?;
     let zone = match zone.strip_prefix('.') {
         Some(fraction) => {
@@ -198,10 +195,10 @@ pub(crate) fn datetime(field: &str, value: &str) -> Result<()> {
         }
         None => zone,
     };
-    let b = zone.as_bytes();
+    let b = zone.as_bytes(); // indexed below only when its length is 6
     let offset_ok = zone == "Z"
         || (b.len() == 6
-            && (b[0] == b'+' || b[0] == b'-') // no-panic: len is 6
+            && (b[0] == b'+' || b[0] == b'-') // no-panic: b.len() == 6 for every index here
             && b[3] == b':'
             && [1, 2, 4, 5].iter().all(|&i| b[i].is_ascii_digit())
             && (b[1] - b'0') * 10 + (b[2] - b'0') <= 14
