@@ -28,6 +28,11 @@
 //! assert!(request.body.unwrap().starts_with(r#"{"invoice_number":"FAC-000123","email":"ana@example.com""#));
 //! ```
 
+/// docs/woowup-v3.md's examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/woowup-v3.md")]
+pub struct GuideDoctests;
+
 mod answer;
 mod catalog;
 mod check;
