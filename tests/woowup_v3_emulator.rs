@@ -5,7 +5,7 @@
 
 use loyalty_connector::woowup::v3::retry::{decide, Resend, Retry};
 use loyalty_connector::woowup::v3::{
-    input, read, Answer, AwardPoints, Client, FailureKind, Identity, Pacer, Pager, Points, PointsOutcome, RecordOptions, RecordOrder,
+    input, read, read_customer, read_purchases, Answer, AwardPoints, Client, FailureKind, Identity, Pacer, Pager, Points, PointsOutcome, RecordOptions, RecordOrder,
     RecordOutcome, Reversal, ReverseOrder, ReverseOutcome, SkipReason, TransactionFilter, UnknownCustomer, V3Flow, V3Next,
 };
 use loyalty_connector::Request;
@@ -186,8 +186,12 @@ fn customers_purchases_and_pages_over_http() {
         Answer::Failed(f) => assert_eq!((f.status, f.kind), (500, FailureKind::CustomerExists)),
         ok => panic!("{ok:?}"),
     }
-    // A lookup with non-ASCII in the query string.
-    assert_eq!(payload(call(&c.find_customer(&Identity::service_uid("日本-001")).unwrap()))["email"], "zoe@example.com");
+    // A lookup with non-ASCII in the query string, read into a typed customer.
+    let (status, _, body) = send(&c.find_customer(&Identity::service_uid("日本-001")).unwrap());
+    let found = read_customer(status, &body).unwrap().expect("found");
+    assert_eq!((found.email.as_deref(), found.last_name.as_deref(), found.tags.len()), (Some("zoe@example.com"), Some("O'Brien/Núñez"), 0));
+    let (status, _, body) = send(&c.find_customer(&Identity::email("nobody@example.com")).unwrap());
+    assert_eq!(read_customer(status, &body), Ok(None));
 
     // A purchase, its duplicate answered as such, then updated with PUT.
     assert!(matches!(call(&c.create_purchase(&order(1)).unwrap()), Answer::Ok { status: 201, .. }));
@@ -196,8 +200,10 @@ fn customers_purchases_and_pages_over_http() {
         ok => panic!("{ok:?}"),
     }
     assert!(matches!(call(&c.update_purchase(&order(1)).unwrap()), Answer::Ok { status: 200, .. }));
-    let found = payload(call(&c.find_purchase("FAC-1").unwrap()));
-    assert_eq!(found[0]["purchase_detail"][0]["product_name"], "Café «bio» 1/2");
+    let (status, _, body) = send(&c.find_purchase("FAC-1").unwrap());
+    let found = read_purchases(status, &body).unwrap();
+    assert_eq!(found[0].lines[0].product_name.as_deref(), Some("Café «bio» 1/2"));
+    assert_eq!(found[0].total.map(|t| t.to_string()).as_deref(), Some("19.99"));
     // The emulator received exactly the bytes the library wrote.
     let sent = emu.v3_requests().into_iter().find(|r| r["method"] == "POST" && r["path"] == "/apiv3/purchases").unwrap();
     assert_eq!(sent["body"].as_str(), c.create_purchase(&order(1)).unwrap().body.as_deref());

@@ -106,6 +106,10 @@ proptest! {
         let _ = read(status, &headers, &body);
         let _ = loyalty_connector::woowup::v3::read_exist(status, &body);
         let _ = loyalty_connector::woowup::v3::read_items(status, &body);
+        let _ = loyalty_connector::woowup::v3::read_customer(status, &body);
+        let _ = loyalty_connector::woowup::v3::read_purchases(status, &body);
+        let _ = loyalty_connector::woowup::v3::read_transaction_id(status, &body);
+        let _ = loyalty_connector::woowup::v3::read_request_id(status, &body);
         let mut pacer = Pacer::default();
         let now = u64::from(status) * 1_000_000_007;
         pacer.observe(now, &headers);

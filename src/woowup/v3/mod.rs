@@ -43,6 +43,7 @@ mod pacing;
 mod pages;
 mod program;
 mod purchases;
+mod readers;
 pub mod retry;
 
 pub use answer::{read, read_exist, read_items, retry_after_seconds, Answer, Failure, FailureKind};
@@ -57,4 +58,5 @@ pub use flow::{
 pub use pacing::{Pacer, REQUESTS_PER_MINUTE};
 pub use pages::{Pager, Pages};
 pub use program::{check_custom_attribute, check_integration_stats, check_user_event, AttributeOwner, CouponStatus};
+pub use readers::{read_customer, read_purchases, read_request_id, read_transaction_id, Customer, Purchase, PurchaseLine};
 pub use purchases::{check_purchase, is_sku, CHANNELS, MAX_BULK, MAX_PURCHASE_BODY, PAYMENT_TYPES};
