@@ -452,6 +452,7 @@ fn bad_inputs_name_their_field() {
         (c.user_event(&input(r#"{"event": "buy", "email": "a@b.c"}"#).unwrap()), "missing_field", "datetime"),
         (c.create_integration_stats(&input(r#"{"customers": {"failed": [{"message": "x"}]}}"#).unwrap()), "missing_field", "customers.failed[0].element"),
         (c.delete_category("C1", "nobody"), "invalid_field", "notify_to"),
+        (c.set_coupon_status("CUP 1/2", CouponStatus::Used), "invalid_field", "code"),
     ];
     for (i, (result, code, field)) in cases.into_iter().enumerate() {
         let e = result.expect_err(&format!("case {i} ({field}) was accepted"));

@@ -188,11 +188,16 @@ impl Client {
         self.get("/coupons", &query)
     }
 
-    /// `PUT /coupons/{code}` `{"status": …}` (v2's `coupon_status` 4 is `used`).
+    /// `PUT /coupons/{code}` `{"status": …}` (v2's `coupon_status` 4 is `used`). The code goes
+    /// into the path as it is (the official clients do not encode it), so a code that would need
+    /// encoding (spaces, `/`, `?`, non-ASCII…) is refused rather than sent somewhere else.
     pub fn set_coupon_status(&self, code: &str, status: CouponStatus) -> Result<Request> {
         validate::required("code", code)?;
+        if rawurlencode(code) != code {
+            return Err(LoyaltyError::invalid("code", "must be letters, digits, '-', '_', '.' or '~' to travel in the path as it is"));
+        }
         let body = Object::from_pairs([("status", Value::str(status.as_str()))]);
-        self.json(Method::Put, &format!("/coupons/{}", rawurlencode(code)), &Value::Object(body))
+        self.json(Method::Put, &format!("/coupons/{code}"), &Value::Object(body))
     }
 
     /// `GET /benefits?currentbenefits=N&outofstockbenefits=N&comingbenefits=N`: how many of each
