@@ -143,9 +143,13 @@ impl Driver<'_> {
                 self.sleep(wait);
             }
             let now = self.now;
-            self.pacer.as_mut().map(|p| p.sent(now));
+            if let Some(p) = self.pacer.as_mut() {
+                p.sent(now);
+            }
             let (status, headers, body) = send(request);
-            self.pacer.as_mut().map(|p| p.observe(now, &headers));
+            if let Some(p) = self.pacer.as_mut() {
+                p.observe(now, &headers);
+            }
             let answer = read(status, &headers, &body).unwrap();
             let Answer::Failed(failure) = &answer else { return Some(answer) };
             let retry_after = match failure.kind {

@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(ok, Answer::Ok { status: 200, payload: serde_json::json!({"exist": true}) });
         let f = failure(400, &[], r#"{"payload":{"errors":["email invalid","sku required"]},"message":"bad request","code":"bad_request","time":"1ms"}"#);
         assert_eq!(f.kind, FailureKind::BadRequest { errors: vec!["email invalid".into(), "sku required".into()] });
-        assert_eq!(f.into_error().to_string().contains("bad_request: email invalid;sku required"), true);
+        assert!(f.into_error().to_string().contains("bad_request: email invalid;sku required"));
         let cases: [(u16, &str, FailureKind); 10] = [
             (400, "duplicated_purchase_number", FailureKind::DuplicatedPurchaseNumber),
             (404, "user_not_found", FailureKind::UserNotFound),
