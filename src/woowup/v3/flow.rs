@@ -472,13 +472,13 @@ pub enum Reversal {
 #[derive(Clone, Debug)]
 pub enum ReverseOrder {
     Refused,
-    Update(Box<RecordOrderUpdate>),
+    Update(Box<ReversalUpdate>),
     Points(Box<AwardPoints>),
 }
 
 /// The `PUT /purchases` of [`Reversal::UpdatePurchase`].
 #[derive(Clone, Debug)]
-pub struct RecordOrderUpdate {
+pub struct ReversalUpdate {
     invoice_number: String,
     pending: V3Next<RecordOutcome>,
 }
@@ -501,7 +501,7 @@ impl ReverseOrder {
                     return Err(LoyaltyError::invalid("corrected.invoice_number", "must be the invoice number being reversed"));
                 }
                 let request = client.update_purchase(&corrected).map_err(|e| e.within("corrected"))?;
-                ReverseOrder::Update(Box::new(RecordOrderUpdate { invoice_number: invoice_number.to_string(), pending: V3Next::Send(request) }))
+                ReverseOrder::Update(Box::new(ReversalUpdate { invoice_number: invoice_number.to_string(), pending: V3Next::Send(request) }))
             }
             Reversal::NegativePoints { who, points, concept } => {
                 if points <= 0 {

@@ -52,7 +52,7 @@ pub use check::{input, IDENTITIES, MAX_LIMIT};
 pub use client::{encode_branch_name, encode_id, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use customers::{check_abandoned_cart, check_customer, check_member, Identity, Points, TransactionFilter};
 pub use flow::{
-    AwardPoints, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, RecordOrderUpdate, RecordOutcome, Reversal, ReverseOrder,
+    AwardPoints, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, ReversalUpdate, RecordOutcome, Reversal, ReverseOrder,
     ReverseOutcome, SkipReason, UnknownCustomer, V3Flow, V3Next, V3Step,
 };
 pub use pacing::{Pacer, REQUESTS_PER_MINUTE};
