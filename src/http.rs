@@ -6,6 +6,10 @@
 pub enum Method {
     Get,
     Post,
+    /// WoowUp API v3's updates.
+    Put,
+    /// WoowUp API v3's deletions (categories), with a JSON body.
+    Delete,
 }
 
 impl Method {
@@ -13,6 +17,8 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
         }
     }
 }

@@ -5,6 +5,7 @@
 //   response: { status, headers, body (string | Buffer), verdict, detail? }
 import { STATUS_CODES } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Duplex } from 'node:stream';
 import { jsonEncode, parseQuery, PhpEncodeError } from './php.mjs';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -131,4 +132,104 @@ export function sqlDateTime(date = new Date()) {
 export function bodyForLog(body, limit = 65536) {
   const text = body.subarray(0, limit).toString('utf8');
   return body.length > limit ? `${text}… (${body.length} bytes)` : text;
+}
+
+/**
+ * Percent-encodes the bytes ≥ 0x80 of each request line before Node's HTTP parser sees them.
+ * Real web servers (nginx, Apache, PHP's) pass a raw UTF-8 query such as `?uid=日本-001` on to
+ * the application, which decodes it exactly as `?uid=%E6%97%A5%E6%9C%AC-001`; Node's parser
+ * answers a bare 400 instead. Only request lines are touched: heads are found by their blank
+ * line and bodies skipped by Content-Length (a chunked body switches the connection to
+ * pass-through, as does a head over 64 KiB).
+ */
+export class RequestLineEncoder {
+  constructor() {
+    this.pending = Buffer.alloc(0);
+    this.bodyLeft = 0;
+    this.passThrough = false;
+  }
+
+  /** The bytes to hand to the parser for this chunk, in order. */
+  push(chunk) {
+    const out = [];
+    let data = chunk;
+    while (data.length) {
+      if (this.passThrough) {
+        out.push(data);
+        break;
+      }
+      if (this.bodyLeft > 0) {
+        const n = Math.min(this.bodyLeft, data.length);
+        out.push(data.subarray(0, n));
+        this.bodyLeft -= n;
+        data = data.subarray(n);
+        continue;
+      }
+      this.pending = Buffer.concat([this.pending, data]);
+      data = Buffer.alloc(0);
+      const end = this.pending.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (this.pending.length > 65536) {
+          this.passThrough = true;
+          out.push(this.pending);
+          this.pending = Buffer.alloc(0);
+        }
+        break;
+      }
+      const head = this.pending.subarray(0, end + 4);
+      data = this.pending.subarray(end + 4);
+      this.pending = Buffer.alloc(0);
+      const lineEnd = head.indexOf('\r\n');
+      out.push(percentEncodeHigh(head.subarray(0, lineEnd)), head.subarray(lineEnd));
+      const text = head.toString('latin1');
+      if (/\r\ntransfer-encoding:/i.test(text)) this.passThrough = true;
+      else this.bodyLeft = Number(/\r\ncontent-length:[ \t]*(\d+)/i.exec(text)?.[1] ?? 0);
+    }
+    return out;
+  }
+}
+
+function percentEncodeHigh(bytes) {
+  if (!bytes.some((b) => b >= 0x80)) return bytes;
+  let out = '';
+  for (const b of bytes) out += b >= 0x80 ? `%${b.toString(16).toUpperCase()}` : String.fromCharCode(b);
+  return Buffer.from(out, 'latin1');
+}
+
+/**
+ * The socket as a stream whose incoming request lines go through a RequestLineEncoder, for
+ * `httpServer.emit('connection', …)`.
+ */
+export function acceptRawUtf8(socket) {
+  const encoder = new RequestLineEncoder();
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, _encoding, done) {
+      socket.write(chunk, done);
+    },
+    final(done) {
+      socket.end(done);
+    },
+    destroy(error, done) {
+      socket.destroy(error ?? undefined);
+      done(error);
+    },
+  });
+  socket.on('data', (chunk) => {
+    for (const part of encoder.push(chunk)) if (!stream.push(part)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('error', (e) => stream.destroy(e));
+  socket.on('close', () => stream.destroy());
+  stream.remoteAddress = socket.remoteAddress;
+  stream.remotePort = socket.remotePort;
+  for (const name of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
+    stream[name] = (...args) => {
+      socket[name](...args);
+      return stream;
+    };
+  }
+  return stream;
 }

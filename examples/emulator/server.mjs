@@ -6,15 +6,17 @@
 // prints exactly one line on stdout when it is ready: "emulator listening on http://127.0.0.1:PORT".
 // As a module: `const emu = await start({ port: 0, config })` → { url, port, close(), state() }.
 import http from 'node:http';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectors } from './connectors.mjs';
 import { emptyConfig, mergeConfig } from './config.mjs';
 import { createFaults } from './faults.mjs';
-import { bodyForLog, jsonResponse, readBody, reason, splitTarget } from './http-util.mjs';
+import { acceptRawUtf8, bodyForLog, jsonResponse, readBody, reason, splitTarget } from './http-util.mjs';
 import { createLootly } from './lootly.mjs';
 import { createWoowUp } from './woowup.mjs';
+import { createWoowUpV3 } from './woowup-v3.mjs';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./config.json', import.meta.url));
 const HOST = '127.0.0.1';
@@ -26,7 +28,8 @@ export function loadConfigFile(path) {
 /** The emulator without its HTTP server: programs, faults, control API, request log. */
 export function createEmulator(initialConfig) {
   const woowup = createWoowUp();
-  const programs = [createLootly(), woowup, createConnectors(woowup)];
+  const woowupV3 = createWoowUpV3();
+  const programs = [createLootly(), woowup, woowupV3, createConnectors(woowup)];
   const faults = createFaults();
   let config = mergeConfig(emptyConfig(), { ...initialConfig, replace: true });
   let seq = 0;
@@ -69,6 +72,8 @@ export function createEmulator(initialConfig) {
           config = mergeConfig(config, body());
           programs.forEach((p) => p.configure(config));
           return jsonResponse(200, config);
+        case 'POST woowup-v3':
+          return jsonResponse(200, woowupV3.control(body()));
         case 'GET health':
           return jsonResponse(200, { ok: true });
         default:
@@ -86,7 +91,8 @@ export function createEmulator(initialConfig) {
     const program = programs.find((p) => p.owns(request.segments));
     if (!program) return jsonResponse(404, { message: 'Not Found' });
 
-    const { latencyMs, fault } = faults.decide(program.name, request.pathname);
+    // API v3 shares WoowUp's fault settings (`programs: ["woowup"]`; pathPrefix "/apiv3" picks it alone).
+    const { latencyMs, fault } = faults.decide(program.faultGroup ?? program.name, request.pathname);
     if (latencyMs) await sleep(latencyMs);
     let response;
     if (fault?.when === 'before') response = { ...faultResponse(fault), verdict: 'fault' };
@@ -129,8 +135,9 @@ const INDEX = {
     'GET /api/custom/customers/point-balance?key&customer_ids&hmac',
   ],
   woowup: ['GET|POST /apiv2/{app_id}/{endpoint}'],
+  woowup_v3: ['GET|POST|PUT|DELETE /apiv3/{resource}… (Authorization: Basic {api_key})'],
   connectors: ['POST /v1/log', 'GET /v1/logs', 'GET /apiv3/stats'],
-  control: ['GET /_emulator/state', 'POST /_emulator/reset', 'GET|POST /_emulator/faults', 'GET|POST /_emulator/config', 'GET /_emulator/health'],
+  control: ['GET /_emulator/state', 'POST /_emulator/reset', 'GET|POST /_emulator/faults', 'GET|POST /_emulator/config', 'POST /_emulator/woowup-v3', 'GET /_emulator/health'],
   docs: 'examples/emulator/README.md',
 };
 
@@ -160,19 +167,27 @@ export async function start({ port = 0, config = DEFAULT_CONFIG_PATH, log = null
     res.writeHead(response.status, response.headers);
     res.end(response.body);
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, resolve);
+  // Request lines go through acceptRawUtf8 (raw UTF-8 in a query, as real servers accept it).
+  const sockets = new Set();
+  const front = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    server.emit('connection', acceptRawUtf8(socket));
   });
-  const actualPort = server.address().port;
+  await new Promise((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(port, HOST, resolve);
+  });
+  const actualPort = front.address().port;
   return {
     url: `http://${HOST}:${actualPort}`,
     port: actualPort,
     state: emulator.state,
     reset: emulator.reset,
     close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+      front.close(() => resolve());
+      server.close();
+      sockets.forEach((s) => s.destroy());
     }),
   };
 }

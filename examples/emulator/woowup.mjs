@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { PhpArray, fromPlain, isNumeric, jsonDecode, parseQuery, phpToString, toNumber, toPlain } from './php.mjs';
 import { isForm, phpJsonResponse, queryOf, sqlDateTime } from './http-util.mjs';
-import { isEmail } from './lootly-jobs.mjs';
 
 const respond = (status, value, extra = {}) => phpJsonResponse(status, fromPlain(value), extra);
 const ok = (data, verdict = 'ok', detail) => respond(200, { status: true, data }, { verdict, detail });
@@ -34,6 +33,21 @@ function need(params, names) {
 }
 
 const md5 = (s) => createHash('md5').update(s).digest('hex');
+
+/**
+ * WoowUp's email rule in this project, the same as the library's (src/woowup/validate.rs, which
+ * documents it; tests/woowup_v3_emulator.rs checks the two agree): at most 254 bytes of UTF-8;
+ * split at the last `@` into a non-empty local part and a domain whose dot-separated labels are
+ * all non-empty; no whitespace (Unicode White_Space) or control character (Cc) anywhere;
+ * non-ASCII and quoted local parts accepted as they are.
+ */
+export function isWoowUpEmail(v) {
+  if (typeof v !== 'string' || Buffer.byteLength(v, 'utf8') > 254) return false;
+  const at = v.lastIndexOf('@');
+  if (at < 1) return false;
+  const domain = v.slice(at + 1);
+  return domain.split('.').every((label) => label !== '') && !/[\p{White_Space}\p{Cc}]/u.test(v);
+}
 
 /** "yyyy-mm-dd hh:mm:ss" naming a real date and time. */
 export function isWoowUpDateTime(s) {
@@ -305,7 +319,7 @@ export function createWoowUp() {
       run(app, p, request) {
         const missing = need(p, ['uid', 'email', 'first_name', 'last_name']);
         if (missing) return missing;
-        if (!isEmail(text(p, 'email'))) return invalid('email is not a valid address');
+        if (!isWoowUpEmail(text(p, 'email'))) return invalid('email is not a valid address');
         if (byUid(app, text(p, 'uid'))) return refuse('User already exists', 'user-exists');
         const u = addUser(app, {
           uid: text(p, 'uid'), email: text(p, 'email'), first_name: text(p, 'first_name'),
@@ -320,7 +334,7 @@ export function createWoowUp() {
       run(app, p, request) {
         const missing = need(p, ['uid', 'pass', 'email', 'first_name', 'last_name']);
         if (missing) return missing;
-        if (!isEmail(text(p, 'email'))) return invalid('email is not a valid address');
+        if (!isWoowUpEmail(text(p, 'email'))) return invalid('email is not a valid address');
         let u = byUid(app, text(p, 'uid'));
         if (u?.registered) return refuse('User already exists', 'user-exists');
         const fields = { email: text(p, 'email'), first_name: text(p, 'first_name'), last_name: text(p, 'last_name'), pass_md5: md5(text(p, 'pass')) };
@@ -445,7 +459,7 @@ export function createWoowUp() {
         const problems = [];
         const to = mail instanceof PhpArray ? mail.get('to') : undefined;
         if (!(to instanceof PhpArray) || !to.isList() || !to.size) problems.push('to must be a non-empty list of addresses');
-        else to.values.forEach((a, i) => { if (!isEmail(a)) problems.push(`to[${i}] is not a valid address`); });
+        else to.values.forEach((a, i) => { if (!isWoowUpEmail(a)) problems.push(`to[${i}] is not a valid address`); });
         for (const f of ['subject', 'body']) if (text(mail, f) === null) problems.push(`${f} is required`);
         if (problems.length) return invalidAll(problems);
         state.emails.push({ app_id: app.app_id, to: toPlain(to), subject: text(mail, 'subject'), body: text(mail, 'body'), at: new Date().toISOString() });

@@ -1,6 +1,6 @@
 //! WoowUp API v2: one request builder per endpoint, the readers of its answers, the points
 //! rules, the connector guides' order flows as step machines, and the registration-validation
-//! webhook.
+//! webhook. API v3, what WoowUp documents today, is [`v3`].
 //!
 //! Every request is `{base}/{app_id}/{endpoint}` with `Username: {app_id}`,
 //! `Apikey: {api_key}` and `Accept: application/json`; parameters travel as PHP's
@@ -42,6 +42,7 @@ mod response;
 mod sales;
 mod users;
 mod validate;
+pub mod v3;
 
 pub use catalog::{category_tree, Category, CategoryId, SaveProduct, MAX_CATEGORIES, MAX_CATEGORY_DEPTH};
 pub use client::{Client, ClientConfig, DEFAULT_BASE_URL};

@@ -33,7 +33,7 @@ test('config: merchants and apps are added or replaced by key; reset restores th
   const s = await state(emu);
   assert.equal(s.woowup.users.find((u) => u.uid === 'z@z.co').points, 3);
   assert.deepEqual(s.woowup.requests, []);
-  assert.deepEqual(Object.keys(s), ['lootly', 'woowup', 'connectors', 'faults']);
+  assert.deepEqual(Object.keys(s), ['lootly', 'woowup', 'woowup_v3', 'connectors', 'faults']);
 
   const replaced = await control(emu, 'config', { replace: true, woowup: { apps: [{ app_id: APP_ID, api_key: 'only' }] } });
   assert.deepEqual([replaced.json.lootly.merchants.length, replaced.json.woowup.apps.length], [0, 1]);

@@ -40,6 +40,8 @@ pub async fn send(request: loyalty_connector::Request, timeout_ms: u64) -> Resul
     init.with_method(match request.method {
         loyalty_connector::Method::Get => Method::Get,
         loyalty_connector::Method::Post => Method::Post,
+        loyalty_connector::Method::Put => Method::Put,
+        loyalty_connector::Method::Delete => Method::Delete,
     });
     init.with_headers(headers);
     if let Some(body) = &request.body {
