@@ -393,3 +393,48 @@ fn a_lookup_that_never_answers_ends_in_a_network_error() {
     let Outcome::Failed { step: Step::FindCustomer, error } = outcome else { panic!("{outcome:?}") };
     assert_eq!((error.code(), error.service()), ("network_error", Some("woowup")));
 }
+
+/// API v3's flows under the same engine: a purchase whose answer was lost is sent again and its
+/// duplicate updated; points whose answer was lost are checked in the ledger, never resent.
+#[test]
+fn v3_flows_under_the_engine() {
+    use loyalty_connector::woowup::v3::{self, AwardPoints, Identity, Points, RecordOptions, RecordOrder, RecordOutcome};
+    let client = v3::Client::new("key").unwrap();
+    let purchase = v3::input(
+        r#"{"invoice_number": "F-1", "email": "ana@example.com",
+            "purchase_detail": [{"sku": "A-1", "quantity": 1, "unit_price": 10}], "prices": {"total": 10}}"#,
+    )
+    .unwrap();
+    let flow = RecordOrder::new(&client, purchase, None, RecordOptions::default()).unwrap();
+    let mut exchange = Exchange::new(v3::Engine(flow), Policy::WOOWUP);
+    let answers = [
+        Answer::response(200, r#"{"payload":{"userapp_id":7},"message":"ok","code":"ok","time":"1ms"}"#),
+        Answer::timeout("no answer in 30 s"),
+        Answer::response(400, r#"{"payload":[],"message":"duplicated","code":"duplicated_purchase_number","time":"1ms"}"#),
+        Answer::response(200, r#"{"payload":[],"message":"ok","code":"ok","time":"1ms"}"#),
+    ];
+    let mut answers = answers.into_iter();
+    let mut sent = vec![];
+    let outcome = loop {
+        match exchange.next() {
+            engine::Step::Send(r) => {
+                sent.push(format!("{} {}", r.method.as_str(), r.url.rsplit("/apiv3").next().unwrap().split('?').next().unwrap()));
+                exchange.feed(answers.next().expect("scripted"), 0, 1.0);
+            }
+            engine::Step::Wait(_) => {}
+            engine::Step::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(sent[1..], ["POST /purchases", "POST /purchases", "PUT /purchases"]);
+    assert!(matches!(outcome, RecordOutcome::Recorded { duplicate: true, updated: true, .. }), "{outcome:?}");
+
+    let points = Points { concept: "gift".into(), points: 50, description: None };
+    let flow = AwardPoints::new(&client, Identity::email("ana@example.com"), points, "order-7").unwrap();
+    let mut exchange = Exchange::new(v3::Engine(flow), Policy::WOOWUP);
+    let engine::Step::Send(first) = exchange.next() else { panic!() };
+    assert_eq!(first.method, Method::Post);
+    exchange.feed(Answer::response(503, ""), 0, 1.0);
+    assert!(matches!(exchange.next(), engine::Step::Wait(_)));
+    let engine::Step::Send(check) = exchange.next() else { panic!() };
+    assert_eq!(check.method, Method::Get, "the ledger is read before the points are sent again: {check:?}");
+}

@@ -3,7 +3,8 @@
 //! emulator checks what WoowUp checks, keeps a ledger and enforces the rate limit. Also: the
 //! library and the emulator apply one email rule.
 
-use loyalty_connector::woowup::v3::retry::{decide, Resend, Retry};
+use loyalty_connector::engine::{self, Attempts, Decision, Policy};
+use loyalty_connector::woowup::v3::retry::Resend;
 use loyalty_connector::woowup::v3::{
     input, read, read_customer, read_purchases, Answer, AwardPoints, Client, FailureKind, Identity, Pacer, Pager, Points, PointsOutcome, RecordOptions, RecordOrder,
     RecordOutcome, Reversal, ReverseOrder, ReverseOutcome, SkipReason, TransactionFilter, UnknownCustomer, V3Flow, V3Next,
@@ -134,10 +135,12 @@ impl Driver<'_> {
         }
     }
 
-    /// Sends with pacing and the v3 retry rule; `None` when the rule says to check first.
+    /// Sends with pacing and the engine's WoowUp policy; `None` when the request is in doubt
+    /// (to be checked before it is sent again).
     fn send(&mut self, request: &Request) -> Option<Answer> {
-        let resend = Resend::of(request);
-        for attempts in 1.. {
+        let effect = Resend::of(request).effect(request);
+        let mut attempts = Attempts::default();
+        loop {
             if let Some(pacer) = &self.pacer {
                 let wait = pacer.wait_ms(self.now);
                 self.sleep(wait);
@@ -150,19 +153,18 @@ impl Driver<'_> {
             if let Some(p) = self.pacer.as_mut() {
                 p.observe(now, &headers);
             }
-            let answer = read(status, &headers, &body).unwrap();
-            let Answer::Failed(failure) = &answer else { return Some(answer) };
-            let retry_after = match failure.kind {
-                FailureKind::TooManyRequests { retry_after_s } => retry_after_s,
-                _ => None,
-            };
-            match decide(resend, attempts, Some(status), retry_after) {
-                Retry::After { ms } => self.sleep(ms),
-                Retry::CheckFirst => return None,
-                Retry::GiveUp => return Some(answer),
+            let response = headers.iter().fold(engine::Response::new(status, body.clone()), |r, (n, v)| r.with_header(n, v));
+            match attempts.judge(&Policy::WOOWUP, effect, &engine::Answer::Response(response), (now / 1000) as i64, 1.0) {
+                Decision::Retry(ms) => self.sleep(ms),
+                // WoowUp answers a repeat as a duplicate: sending it again is the check.
+                Decision::InDoubt if Resend::of(request) == Resend::Deduplicated => match attempts.retry(&Policy::WOOWUP, None, 1.0) {
+                    Some(Decision::Retry(ms)) => self.sleep(ms),
+                    _ => return None,
+                },
+                Decision::InDoubt => return None,
+                Decision::Deliver | Decision::Stop(_) => return Some(read(status, &headers, &body).unwrap()),
             }
         }
-        unreachable!()
     }
 }
 

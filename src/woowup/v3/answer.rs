@@ -7,6 +7,7 @@
 //! Classification follows the reference: by HTTP status first (429, 410, 403, 405), then by
 //! `code`.
 
+use crate::engine::{Effect, Policy, Verdict};
 use crate::error::{LoyaltyError, Result};
 use serde_json::Value;
 
@@ -92,9 +93,11 @@ impl FailureKind {
 }
 
 impl Failure {
-    /// Whether the same request may succeed later (429, 502, 503: the official clients' rule).
+    /// Whether the same request may succeed later (429, 502, 503: the official clients' rule,
+    /// the engine's WoowUp policy).
     pub fn is_retryable(&self) -> bool {
-        super::retry::is_retryable_status(self.status)
+        let answer = crate::engine::Answer::response(self.status, "");
+        matches!(Policy::WOOWUP.classify(Effect::Read, &answer, 0), Verdict::Retry { .. })
     }
 
     /// Whether no retry or later call with this key can succeed (a dead account, a bad key).

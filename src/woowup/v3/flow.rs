@@ -39,7 +39,9 @@ use super::answer::{read, Answer, Failure, FailureKind};
 use super::check::{self, given};
 use super::customers::{check_customer, Identity, Points, TransactionFilter};
 use super::purchases::check_purchase;
+use super::retry::Resend;
 use super::Client;
+use crate::engine;
 use crate::error::{LoyaltyError, Result};
 use crate::http::Request;
 use crate::php::{Object, Value};
@@ -75,6 +77,48 @@ pub trait V3Flow {
     fn feed(&mut self, status: u16, body: &str) -> V3Next<Self::Outcome>;
     /// No answer arrived (transport error, timeout): the request may or may not have been applied.
     fn lost(&mut self) -> V3Next<Self::Outcome>;
+    /// Ends the flow with an error its driver decided (credentials refused, retries spent).
+    fn stop(&mut self, error: LoyaltyError) -> Self::Outcome;
+}
+
+/// A v3 flow under the engine (`engine::Exchange::new(Engine(flow), Policy::WOOWUP)`): each
+/// request's effect comes from [`Resend::of`]; a purchase or a new customer whose answer was
+/// lost is sent again (WoowUp answers the repeat as a duplicate, which the flow reads), points
+/// are checked in the ledger first ([`V3Flow::lost`]).
+#[derive(Clone, Debug)]
+pub struct Engine<F>(pub F);
+
+impl<F: V3Flow> engine::Machine for Engine<F> {
+    type Outcome = F::Outcome;
+
+    fn next(&mut self) -> engine::Next<F::Outcome> {
+        match self.0.next() {
+            V3Next::Send(request) => {
+                let effect = Resend::of(&request).effect(&request);
+                engine::Next::Send(request, effect)
+            }
+            V3Next::Done(outcome) => engine::Next::Done(outcome),
+        }
+    }
+
+    fn feed(&mut self, status: u16, body: &str) {
+        self.0.feed(status, body);
+    }
+
+    fn may_have_landed(&mut self) -> bool {
+        match self.0.next() {
+            V3Next::Send(request) if Resend::of(&request) == Resend::CheckFirst => {
+                self.0.lost();
+                true
+            }
+            V3Next::Send(_) => true,
+            V3Next::Done(_) => false,
+        }
+    }
+
+    fn fail(&mut self, error: LoyaltyError) -> F::Outcome {
+        self.0.stop(error)
+    }
 }
 
 /// What [`RecordOrder`] does with a customer WoowUp does not know.
@@ -309,6 +353,13 @@ impl V3Flow for RecordOrder {
         let error = LoyaltyError::Remote { service: "woowup", status: 0, message: "no answer".into() };
         self.fail(true, error)
     }
+
+    fn stop(&mut self, error: LoyaltyError) -> RecordOutcome {
+        let retryable = error.code() == "network_error";
+        let outcome = RecordOutcome::Failed { step: self.step, retryable, error };
+        self.pending = V3Next::Done(outcome.clone());
+        outcome
+    }
 }
 
 /// How [`AwardPoints`] ended.
@@ -450,6 +501,13 @@ impl V3Flow for AwardPoints {
             _ => self.fail(true, LoyaltyError::Remote { service: "woowup", status: 0, message: "no answer".into() }),
         }
     }
+
+    fn stop(&mut self, error: LoyaltyError) -> PointsOutcome {
+        let retryable = error.code() == "network_error";
+        let outcome = PointsOutcome::Failed { step: self.step, retryable, error };
+        self.pending = V3Next::Done(outcome.clone());
+        outcome
+    }
 }
 
 /// What reversing an order does. API v3 documents no cancellation or return of a purchase (no
@@ -564,6 +622,19 @@ impl V3Flow for ReverseOrder {
                 self.next()
             }
             ReverseOrder::Points(p) => map(p.lost(), ReverseOutcome::Points),
+        }
+    }
+
+    fn stop(&mut self, error: LoyaltyError) -> ReverseOutcome {
+        match self {
+            ReverseOrder::Points(p) => ReverseOutcome::Points(p.stop(error)),
+            ReverseOrder::Update(u) => {
+                let retryable = error.code() == "network_error";
+                let outcome = RecordOutcome::Failed { step: V3Step::UpdatePurchase, retryable, error };
+                u.pending = V3Next::Done(outcome.clone());
+                ReverseOutcome::Purchase(outcome)
+            }
+            ReverseOrder::Refused => ReverseOutcome::Purchase(RecordOutcome::Skipped { reason: SkipReason::ReversalRefused, message: None }),
         }
     }
 }

@@ -14,7 +14,8 @@
 //! Decisions where the reference leaves a choice:
 //! - Only the identities given are sent (WoowUp's VTEX connector), not the other ones as `""`.
 //! - A branch name whose base64 holds `/` is refused rather than sent to a split path.
-//! - Points (`POST /multiusers/points`) are never resent blindly ([`retry::Resend::CheckFirst`]).
+//! - Points (`POST /multiusers/points`) are never resent blindly ([`retry::Resend::CheckFirst`]);
+//!   the flows run under the engine with [`Engine`] (`engine::Policy::WOOWUP`).
 //!
 //! ```
 //! use loyalty_connector::woowup::v3::{input, Client};
@@ -52,7 +53,7 @@ pub use check::{input, IDENTITIES, MAX_LIMIT};
 pub use client::{encode_branch_name, encode_id, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use customers::{check_abandoned_cart, check_customer, check_member, Identity, Points, TransactionFilter};
 pub use flow::{
-    AwardPoints, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, ReversalUpdate, RecordOutcome, Reversal, ReverseOrder,
+    AwardPoints, Engine, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, ReversalUpdate, RecordOutcome, Reversal, ReverseOrder,
     ReverseOutcome, SkipReason, UnknownCustomer, V3Flow, V3Next, V3Step,
 };
 pub use pacing::{Pacer, REQUESTS_PER_MINUTE};

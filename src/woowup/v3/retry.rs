@@ -1,28 +1,12 @@
-//! API v3's retry rule as data: what the official PHP clients retry (HTTP 429, 502, 503 only),
-//! how long they wait (`Retry-After` when positive, else `min(2^n, 60)` s with `n` the retries so
-//! far), at most 25 requests per call, except that a write WoowUp does not deduplicate (points)
-//! is never sent twice without a check: the official clients resend every verb, which
-//! double-credits points when a 502/503 came after the server had already applied it.
-//!
-//! Pure functions: the engine that sends and sleeps asks them.
+//! What sending each API v3 request again would do. The decisions themselves (429, 502, 503
+//! retried as the official clients do, `min(2^n, 60)` s, a lost answer to a write in doubt) are
+//! the engine's, under `engine::Policy::WOOWUP`; this module tells it what a request changes.
+//! Unlike the official clients, which resend every verb, a write WoowUp does not deduplicate
+//! (points) is never sent twice without a check: a 502/503 after the server applied it would
+//! credit the points twice.
 
+use crate::engine::Effect;
 use crate::http::{Method, Request};
-
-/// The most requests for one call (the official clients' `MAX_ATTEMPTS`).
-pub const MAX_ATTEMPTS: u32 = 25;
-/// The longest back-off, in seconds.
-pub const MAX_BACKOFF_S: u64 = 60;
-
-/// The statuses the official clients retry.
-pub fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503)
-}
-
-/// `min(2^n, 60)` seconds in milliseconds, `n` the retries so far (1, 2, 4 … 32, 60, 60 …).
-pub fn backoff_ms(retries_so_far: u32) -> u64 {
-    let seconds = if retries_so_far >= 6 { MAX_BACKOFF_S } else { (1u64 << retries_so_far).min(MAX_BACKOFF_S) };
-    seconds * 1000
-}
 
 /// How safe it is to send a request again when its answer did not arrive or said "try later".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +22,15 @@ pub enum Resend {
 }
 
 impl Resend {
+    /// What the request changes, as the engine classifies its answers.
+    pub fn effect(self, request: &Request) -> Effect {
+        match (self, request.method) {
+            (Resend::Safe, Method::Get) => Effect::Read,
+            (Resend::Safe, _) => Effect::Idempotent,
+            (Resend::Deduplicated | Resend::CheckFirst, _) => Effect::Once,
+        }
+    }
+
     /// The class of a request of this module's client, by method and path.
     pub fn of(request: &Request) -> Resend {
         let path = request.url.split(['?', '#']).next().unwrap_or_default();
@@ -55,55 +48,10 @@ impl Resend {
     }
 }
 
-/// What to do after an attempt that did not succeed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Retry {
-    /// Send the same request again after this many milliseconds.
-    After { ms: u64 },
-    /// The write may have been applied: check (e.g. `GET /multiusers/transactions`) before
-    /// sending it again; never resend blindly.
-    CheckFirst,
-    /// Stop: the failure is final, or the attempts are spent.
-    GiveUp,
-}
-
-/// The v3 rule. `attempts`: requests sent for this call so far (1 after the first).
-/// `status`: the answer's HTTP status, `None` when no answer arrived (transport error,
-/// timeout). `retry_after_s`: a positive `Retry-After`.
-///
-/// - 429: the rate limiter refused the request before it was processed, so every request is
-///   retried, after `Retry-After` or the back-off.
-/// - 502, 503 and lost answers: the request may have been processed; [`Resend::Safe`] and
-///   [`Resend::Deduplicated`] ones are retried after the back-off, [`Resend::CheckFirst`] ones
-///   are not. (The official clients raise transport errors at once; retrying what is safe is the
-///   library's choice.)
-/// - anything else, or [`MAX_ATTEMPTS`] reached: give up.
-pub fn decide(resend: Resend, attempts: u32, status: Option<u16>, retry_after_s: Option<u64>) -> Retry {
-    if attempts >= MAX_ATTEMPTS {
-        return Retry::GiveUp;
-    }
-    let backoff = backoff_ms(attempts.saturating_sub(1));
-    match status {
-        Some(429) => Retry::After { ms: retry_after_s.filter(|s| *s > 0).map_or(backoff, |s| s.saturating_mul(1000)) },
-        Some(502 | 503) | None => match resend {
-            Resend::CheckFirst => Retry::CheckFirst,
-            Resend::Safe | Resend::Deduplicated => Retry::After { ms: backoff },
-        },
-        Some(_) => Retry::GiveUp,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::woowup::v3::{input, Client, Identity, Points};
-
-    #[test]
-    fn backoff_doubles_up_to_a_minute() {
-        let waits: Vec<u64> = (0..9).map(|n| backoff_ms(n) / 1000).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
-        assert_eq!(backoff_ms(u32::MAX), 60_000);
-    }
 
     #[test]
     fn points_are_never_resent_blindly() {
@@ -114,16 +62,6 @@ mod tests {
             .unwrap();
         let find = c.find_customer(&Identity::email("a@b.c")).unwrap();
         assert_eq!((Resend::of(&points), Resend::of(&purchase), Resend::of(&find)), (Resend::CheckFirst, Resend::Deduplicated, Resend::Safe));
-        for status in [Some(502), Some(503), None] {
-            assert_eq!(decide(Resend::CheckFirst, 1, status, None), Retry::CheckFirst);
-            assert_eq!(decide(Resend::Deduplicated, 3, status, None), Retry::After { ms: 4000 });
-        }
-        assert_eq!(decide(Resend::CheckFirst, 1, Some(429), Some(7)), Retry::After { ms: 7000 });
-        assert_eq!(decide(Resend::CheckFirst, 2, Some(429), None), Retry::After { ms: 2000 });
-        for status in [400, 404, 410, 500, 504] {
-            assert_eq!(decide(Resend::Safe, 1, Some(status), None), Retry::GiveUp, "{status}");
-        }
-        assert_eq!(decide(Resend::Safe, MAX_ATTEMPTS, Some(429), Some(1)), Retry::GiveUp);
-        assert_eq!(decide(Resend::Safe, MAX_ATTEMPTS - 1, Some(503), None), Retry::After { ms: 60_000 });
+        assert_eq!([&points, &purchase, &find].map(|r| Resend::of(r).effect(r)), [Effect::Once, Effect::Once, Effect::Read]);
     }
 }
