@@ -2,7 +2,7 @@
 // condition, wasm imported as `?module`), built once with Turbopack (the default) and once with
 // webpack, each build served by `next start` and both routes tested against it.
 import { test } from "node:test";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, startGroup, waitForHttp } from "../js/processes.mjs";
 import { TOOLS, VECTOR_FILES, installPackage, report, run } from "./harness.mjs";
@@ -15,6 +15,13 @@ for (const bundler of ["turbopack", "webpack"]) {
     rmSync(join(dir, ".next"), { recursive: true, force: true });
     const build = await run(TOOLS.next, ["build", bundler === "webpack" ? "--webpack" : "--turbopack"], { cwd: dir, env });
     if (build.code !== 0) throw new Error(`next build (${bundler}) failed:\n${build.stdout}\n${build.stderr}`);
+    await t.test("both are edge functions, each given the two wasm builds as ?module bindings", () => {
+      const manifest = JSON.parse(readFileSync(join(dir, ".next/server/middleware-manifest.json"), "utf8"));
+      for (const [kind, name] of [["middleware", "/"], ["functions", "/edge-route/route"]]) {
+        const bindings = new Set((manifest[kind]?.[name]?.wasm ?? []).map((binding) => binding.name));
+        if (bindings.size !== 2) throw new Error(`${kind} ${name}: ${bindings.size} wasm bindings in ${JSON.stringify(manifest[kind])}`);
+      }
+    });
     const port = await freePort();
     const server = startGroup(TOOLS.next, ["start", "-H", "127.0.0.1", "-p", `${port}`], { cwd: dir, env });
     try {
