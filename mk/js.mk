@@ -1,6 +1,7 @@
 # The npm package (pkg/, from the wasm build and pkg-template/) and its tests in every runtime.
-#   make package    pkg/, installable with `npm install ./pkg`; prints the wasm size
-#   make pack       npm pack of pkg/ into build/, installed with npm into node_modules/ for the tests
+#   make package    pkg/ (the library) and pkg-cli/ (loyalty-connector-cli, the command line);
+#                   prints the wasm sizes
+#   make pack       npm pack of both into build/, installed by name into node_modules/ for the tests
 #   make test-js    the JS suite in Node, Deno, workerd and Chromium; the types test; the
 #                   binding's wasm-bindgen tests in Node and Chromium
 TEST_TARGETS += test-js
@@ -17,7 +18,8 @@ package:
 pack: package
 	mkdir -p build && rm -f build/loyalty-connector-*.tgz
 	cd pkg && npm pack --pack-destination ../build --loglevel=error
-	npm install --no-save --no-audit --no-fund --loglevel=error ./build/loyalty-connector-*.tgz
+	cd pkg-cli && npm pack --pack-destination ../build --loglevel=error
+	npm install --no-save --no-audit --no-fund --loglevel=error ./build/loyalty-connector-[0-9]*.tgz ./build/loyalty-connector-cli-*.tgz
 
 test-js: $(JS_TESTS)
 	@echo "test-js: the package passed in Node, Deno, workerd and Chromium"

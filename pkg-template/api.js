@@ -9,3 +9,17 @@ import { loyaltyErrorClass } from "./loyalty_connector.js";
 export function api() {
   return { lootly, php, woowup, LoyaltyError: loyaltyErrorClass() };
 }
+
+/**
+ * A compiled `WebAssembly.Module` from another realm (Next.js's and Vercel's edge sandboxes
+ * compile the wasm outside the sandbox) made to pass wasm-bindgen's `instanceof
+ * WebAssembly.Module` check, which would otherwise try to recompile it from bytes and fail.
+ * Instantiation itself checks the module's internal slot, which holds across realms.
+ */
+export function sameRealmModule(module) {
+  if (module instanceof WebAssembly.Module) return module;
+  if (Object.prototype.toString.call(module) === "[object WebAssembly.Module]") {
+    return Object.setPrototypeOf(module, WebAssembly.Module.prototype);
+  }
+  return module;
+}

@@ -1,0 +1,1 @@
+window.__lootlyScriptRuns = (window.__lootlyScriptRuns || 0) + 1;
