@@ -12,14 +12,26 @@ IN_CHROMIUM := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JS
 
 .PHONY: package pack test-js $(JS_TESTS)
 
-package:
-	scripts/build-package
+# Real file targets: nothing is rebuilt when nothing it is made of changed (the stamps are
+# written last, so an interrupted build is redone).
+PACKAGE_SOURCES := $(shell find src pkg-template -type f) Cargo.toml Cargo.lock scripts/build-package README.md package-lock.json
+PACKAGE_STAMP := pkg/.built
+# In node_modules/: an `npm ci` that empties it empties the stamp too, and the package is installed again.
+PACK_STAMP := node_modules/.loyalty-connector-installed
 
-pack: package
+package: $(PACKAGE_STAMP)
+pack: $(PACK_STAMP)
+
+$(PACKAGE_STAMP): $(PACKAGE_SOURCES)
+	scripts/build-package
+	touch $@
+
+$(PACK_STAMP): $(PACKAGE_STAMP)
 	mkdir -p build && rm -f build/loyalty-connector-*.tgz
 	cd pkg && npm pack --pack-destination ../build --loglevel=error
 	cd pkg-cli && npm pack --pack-destination ../build --loglevel=error
 	npm install --no-save --no-audit --no-fund --loglevel=error ./build/loyalty-connector-[0-9]*.tgz ./build/loyalty-connector-cli-*.tgz
+	touch $@
 
 test-js: $(JS_TESTS)
 	@echo "test-js: the package passed in Node, Deno, workerd and Chromium"
