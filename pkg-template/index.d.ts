@@ -29,6 +29,7 @@ export type ErrorCode =
   | "reserved_field"
   | "duplicate"
   | "too_large"
+  | "php_version_dependent"
   | "remote_error"
   | "invalid_response";
 
@@ -95,6 +96,12 @@ export declare namespace lootly {
     baseUrl?: string | undefined;
     /** The webhook slug: `common` unless given (`custom-api` for {@link appInstalled}). */
     slug?: string | undefined;
+    /**
+     * The PHP major version Lootly's server runs, when you know it. PHP 7 and PHP 8 sort some
+     * top-level keys differently (`"10"` against names); left out, such a payload is refused
+     * with `php_version_dependent`, and everything else is signed to verify on both.
+     */
+    serverPhp?: 7 | 8 | undefined;
   }
 
   /** Every webhook type of Lootly's server: the last segment of its URL. */
@@ -244,13 +251,17 @@ export declare namespace lootly {
   /** `data-shop-id`: lowercase hex `md5(shopDomain + apiSecret)`, the domain exactly as registered. */
   function shopId(shopDomain: string, apiSecret: string): string;
 
-  /** `data-customer-signature`: lowercase hex `md5(customerId + apiSecret)`. */
+  /**
+   * `data-customer-signature`: lowercase hex `md5(customerId + trim(apiSecret))`, as the widget's
+   * server checks it (it trims the secret there, not for the shop id).
+   */
   function customerSignature(customerId: string, apiSecret: string): string;
 
   /**
    * Signs a payload as Lootly's guide does: adds `key`, sorts the top level with PHP's `ksort`,
-   * encodes with PHP's `json_encode` and appends the HMAC. The payload must not carry `hmac` or
-   * `_url`; a `key` in it must equal `apiKey`. (`baseUrl` and `slug` may be given and are unused.)
+   * encodes with PHP's `json_encode` and appends the HMAC. The payload must not carry `hmac`,
+   * `_url`, `integration` or `webhook`; a `key` in it must equal `apiKey`. (`baseUrl` and `slug`
+   * may be given and are unused.)
    */
   function sign(params: JsonObject | string, credentials: Options): Signed;
 

@@ -32,6 +32,21 @@ pub struct Credentials {
     pub api_key: String,
     pub api_secret: Secret,
     hmac: HmacSha256,
+    server_php: ServerPhp,
+}
+
+/// Which PHP the Lootly server runs, for the key order of what is signed. PHP 7 and PHP 8 sort
+/// some top-level keys differently (an integer-like key such as `"10"` against a name such as
+/// `"id"`), and which one the live service runs is not known: by default ([`ServerPhp::Either`])
+/// a payload whose order differs is refused (`php_version_dependent`); naming the version signs
+/// it for that version only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ServerPhp {
+    /// Unknown: sign only what PHP 7 and PHP 8 servers both verify.
+    #[default]
+    Either,
+    Php7,
+    Php8,
 }
 
 /// HMAC-SHA256 of `data` under `key`, the 32 raw bytes.
@@ -40,7 +55,22 @@ pub type HmacSha256 = fn(key: &[u8], data: &[u8]) -> [u8; 32];
 impl Credentials {
     /// Credentials that sign with the core's own HMAC-SHA256.
     pub fn new(api_key: impl Into<String>, api_secret: impl Into<Secret>) -> Self {
-        Credentials { api_key: api_key.into(), api_secret: api_secret.into(), hmac: signature::hmac_sha256 }
+        Credentials {
+            api_key: api_key.into(),
+            api_secret: api_secret.into(),
+            hmac: signature::hmac_sha256,
+            server_php: ServerPhp::Either,
+        }
+    }
+
+    /// The same credentials for a server known to run this PHP version (see [`ServerPhp`]).
+    pub fn for_server_php(self, server_php: ServerPhp) -> Self {
+        Credentials { server_php, ..self }
+    }
+
+    /// The PHP version the signatures are made for.
+    pub fn server_php(&self) -> ServerPhp {
+        self.server_php
     }
 
     /// The same credentials signing with another implementation of the very same HMAC-SHA256,
@@ -64,10 +94,10 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Equal when key and secret are: which implementation computes the HMAC does not matter.
+/// Equal when key, secret and server PHP are: which implementation computes the HMAC does not matter.
 impl PartialEq for Credentials {
     fn eq(&self, other: &Self) -> bool {
-        self.api_key == other.api_key && self.api_secret == other.api_secret
+        self.api_key == other.api_key && self.api_secret == other.api_secret && self.server_php == other.server_php
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::Params;
 use crate::error::{LoyaltyError, Result};
-use crate::php::{numeric, Array, Value};
+use crate::php::{filter_validate_email, numeric, numeric_php7, Array, Value};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// An order, as `orders-completed` (or -paid, -fulfilled, -processing) takes it.
@@ -224,15 +224,19 @@ pub fn validate_order(order: &Value) -> Vec<Problem> {
         return vec![problem("", "not_an_object", "an order is a JSON object")];
     };
     match order.get_str("id") {
-        None | Some(Value::Null) => problems.push(problem("id", "missing", "the order id is required")),
-        Some(Value::Str(s)) if s.is_empty() => problems.push(problem("id", "missing", "the order id is required")),
-        Some(v) => check_length(&mut problems, "id", v),
+        Some(v) if present(v) => check_length(&mut problems, "id", v),
+        _ => problems.push(problem("id", "missing", "the order id is required")),
     }
     for field in ["total_price", "total_tax", "total_discounts", "subtotal_price"] {
         match order.get_str(field) {
-            None | Some(Value::Null) => problems.push(problem(field, "missing", format!("{field} is required"))),
-            Some(Value::Str(s)) if s.is_empty() => problems.push(problem(field, "missing", format!("{field} is required"))),
-            Some(v) if !is_numeric(v) => problems.push(problem(field, "not_numeric", format!("{field} must be a number"))),
+            Some(v) if !present(v) => problems.push(problem(field, "missing", format!("{field} is required"))),
+            None => problems.push(problem(field, "missing", format!("{field} is required"))),
+            Some(v) if !is_numeric(v, numeric) => problems.push(problem(field, "not_numeric", format!("{field} must be a number"))),
+            Some(v) if !is_numeric(v, numeric_php7) => problems.push(problem(
+                field,
+                "not_numeric",
+                format!("{field} is numeric on PHP 8 but not on PHP 7 (trailing whitespace): send it without"),
+            )),
             Some(_) => {}
         }
     }
@@ -280,15 +284,19 @@ fn customer_problems(customer: &Value, prefix: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Some(c) = customer.as_array() else { return problems };
     let field = |name: &str| format!("{prefix}{name}");
-    match c.get_str("id") {
-        None | Some(Value::Null) => problems.push(problem(field("id"), "missing", "the customer id is required")),
-        Some(Value::Str(s)) if s.is_empty() => problems.push(problem(field("id"), "missing", "the customer id is required")),
-        Some(_) => {}
+    if !c.get_str("id").is_some_and(present) {
+        problems.push(problem(field("id"), "missing", "the customer id is required"));
     }
     match c.get_str("email") {
-        None | Some(Value::Null) => problems.push(problem(field("email"), "missing", "the customer email is required")),
-        Some(Value::Str(s)) if is_email(s) => check_length(&mut problems, &field("email"), &Value::str(s)),
-        Some(_) => problems.push(problem(field("email"), "not_an_email", "the customer email is not a valid address")),
+        Some(v) if !present(v) => problems.push(problem(field("email"), "missing", "the customer email is required")),
+        None => problems.push(problem(field("email"), "missing", "the customer email is required")),
+        Some(v @ Value::Str(s)) if filter_validate_email(s.as_bytes()) => check_length(&mut problems, &field("email"), v),
+        Some(Value::Int(_)) | Some(Value::Str(_)) => problems.push(problem(
+            field("email"),
+            "not_an_email",
+            "the customer email is not an address PHP's filter_var accepts (ASCII only)",
+        )),
+        Some(_) => problems.push(problem(field("email"), "not_an_email", "the customer email must be text")),
     }
     for name in ["first_name", "last_name"] {
         if let Some(v) = c.get_str(name) {
@@ -321,27 +329,24 @@ fn check_length(problems: &mut Vec<Problem>, field: &str, value: &Value) {
     }
 }
 
-/// Laravel's `numeric` rule: PHP's `is_numeric`.
-fn is_numeric(v: &Value) -> bool {
+/// Laravel 5.6's `required` rule: not null, not text that PHP's `trim` leaves empty, not an
+/// empty array.
+fn present(v: &Value) -> bool {
     match v {
-        Value::Int(_) | Value::Float(_) => true,
-        Value::Str(s) => numeric(s.as_bytes()).is_some(),
-        _ => false,
+        Value::Null => false,
+        Value::Str(s) => !s.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B']).is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => true,
     }
 }
 
-/// An address with one `@`, a non-empty local part and a dotted domain, no spaces.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let label_ok = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80);
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.contains(['@', ' ', '"', '(', ')', ',', ':', ';', '<', '>', '[', ']', '\\'])
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(label_ok)
+/// Laravel's `numeric` rule, PHP's `is_numeric`, with the string rule of one PHP version.
+fn is_numeric(v: &Value, string_rule: fn(&[u8]) -> Option<crate::php::Numeric>) -> bool {
+    match v {
+        Value::Int(_) | Value::Float(_) => true,
+        Value::Str(s) => string_rule(s.as_bytes()).is_some(),
+        _ => false,
+    }
 }
 
 /// `YYYY-MM-DD` with a real month and day (time after it allowed: `YYYY-MM-DD hh:mm:ss`).
@@ -377,6 +382,21 @@ mod tests {
         let ok = r#"{"id":"1","total_price":"10.00","total_tax":0,"total_discounts":" 1","subtotal_price":9.5,
             "taxes_included":true,"discount_codes":[{"code":"A"}],"customer":{"id":"7","email":"a@b.co","birthday":"2000-02-29"}}"#;
         assert_eq!(problems(ok), vec![]);
+    }
+
+    #[test]
+    fn the_servers_own_rules_on_php_7_and_8() {
+        let order = |total: &str, email: &str| {
+            format!(r#"{{"id":" ","total_price":{total},"total_tax":1,"total_discounts":1,"subtotal_price":1,
+                "taxes_included":1,"customer":{{"id":"1","email":{email}}}}}"#)
+        };
+        // Laravel's `required` trims; PHP 7's is_numeric refuses trailing whitespace; filter_var
+        // refuses non-ASCII addresses.
+        assert_eq!(
+            problems(&order(r#""10 ""#, r#""tarō@example.jp""#)),
+            vec![("id".into(), "missing"), ("total_price".into(), "not_numeric"), ("customer.email".into(), "not_an_email")]
+        );
+        assert_eq!(problems(&order(r#"" 10""#, r#""\"a.b\"@[192.0.2.1]""#)), vec![("id".into(), "missing")]);
     }
 
     #[test]

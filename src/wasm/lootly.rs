@@ -5,19 +5,32 @@ use super::input::{bytes, integer, json_text, optional_string, status, string, s
 use super::output::{object, optional, request, signed};
 use crate::error::{LoyaltyError, Result};
 use crate::lootly::{
-    self, Credentials, Customer, Endpoint, Order, PointsChange, Refund, WebhookType, WidgetProps, DEFAULT_PROVIDER,
+    self, Credentials, Customer, Endpoint, Order, PointsChange, Refund, ServerPhp, WebhookType, WidgetProps, DEFAULT_PROVIDER,
 };
 use crate::php::{json_decode, Mode};
 use wasm_bindgen::prelude::*;
 
-/// `{ apiKey, apiSecret, baseUrl?, slug? }`: the credentials and where the requests go.
+/// `{ apiKey, apiSecret, baseUrl?, slug?, serverPhp? }`: the credentials and where the requests go.
 fn options(value: &JsValue, default_slug: &str) -> Result<(Credentials, Endpoint)> {
-    let fields = Fields::new(value, "options", &["apiKey", "apiSecret", "baseUrl", "slug"])?;
-    let creds = super::platform::credentials(fields.required("apiKey")?, fields.required("apiSecret")?);
+    let fields = Fields::new(value, "options", &["apiKey", "apiSecret", "baseUrl", "slug", "serverPhp"])?;
+    let creds = super::platform::credentials(fields.required("apiKey")?, fields.required("apiSecret")?)
+        .for_server_php(server_php(&fields.get("serverPhp"))?);
     let base_url = fields.optional("baseUrl")?;
     let slug = fields.optional("slug")?;
     let endpoint = Endpoint::new(base_url.as_deref().unwrap_or(DEFAULT_PROVIDER), slug.as_deref().unwrap_or(default_slug))?;
     Ok((creds, endpoint))
+}
+
+/// `serverPhp`: 7 or 8, the PHP major version the Lootly server runs; unknown when left out.
+fn server_php(value: &JsValue) -> Result<ServerPhp> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ServerPhp::Either);
+    }
+    match integer(value, "serverPhp") {
+        Ok(7) => Ok(ServerPhp::Php7),
+        Ok(8) => Ok(ServerPhp::Php8),
+        _ => Err(LoyaltyError::invalid("serverPhp", "must be 7 or 8 (leave it out when unknown)")),
+    }
 }
 
 /// The slug of every webhook but `app-installed`.

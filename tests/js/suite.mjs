@@ -92,6 +92,17 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     throws(() => lootly.sign('{"a":', creds), "invalid_json");
   });
 
+  test("lootly: keys PHP 7 and PHP 8 sort differently need serverPhp; route parameters are reserved", () => {
+    const params = '{"id":"1","10":"x"}';
+    throws(() => lootly.sign(params, creds), "php_version_dependent", "params");
+    equal(lootly.sign(params, { ...creds, serverPhp: 8 }).canonical, '{"10":"x","id":"1","key":"xxx"}');
+    equal(lootly.sign(params, { ...creds, serverPhp: 7 }).canonical, '{"id":"1","key":"xxx","10":"x"}');
+    equal(lootly.sign(GUIDE, { ...creds, serverPhp: 7 }).hmac, GUIDE_HMAC, "ordinary payloads sign alike");
+    throws(() => lootly.sign(params, { ...creds, serverPhp: 5 }), "invalid_field", "serverPhp");
+    throws(() => lootly.sign({ id: 1, integration: "zapier" }, creds), "reserved_field", "integration");
+    throws(() => lootly.request("orders-paid", { id: 1, webhook: "x" }, creds), "reserved_field", "webhook");
+  });
+
   test("lootly: requests are ready for fetch(req.url, req)", async () => {
     const req = lootly.request("orders-completed", GUIDE, creds);
     equal(req.method, "POST");

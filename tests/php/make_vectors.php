@@ -611,13 +611,15 @@ $widget = [];
 $domains = ['https://shop.com', 'https://shop.com/', 'shop.com', 'http://shop.com', 'https://Shop.COM', 'https://www.shop.com/',
     'https://tienda-ñandú.com', 'https://xn--tienda-and-9db.com', 'https://shop.com/path?x=1&y=2', 'https://店.中国/', ''];
 $customers = ['', '1', '001', 'C-77', 'cliente-é', '😀', 'a b', '42'];
-$secrets = ['xxx', 's3cr3t', 'clé-секрет', ''];
+// Secrets with surrounding whitespace (read from a file or an environment variable): the server's
+// CustomerAuth checks md5(customer_id . trim(secret)), its ValidConnection md5(domain . secret).
+$secrets = ['xxx', 's3cr3t', 'clé-секрет', '', "s3cr3t\n", " \t\x0Bkey\0\r\n", "\x0Csecret "];
 foreach ($domains as $i => $domain) {
     foreach ([$i % count($secrets), ($i + 1) % count($secrets)] as $s) {
         $customer = $customers[($i + $s) % count($customers)];
         $secret = $secrets[$s];
         $widget[] = ['shop_domain' => $domain, 'customer_id' => $customer, 'api_secret' => $secret,
-            'shop_id' => md5($domain . $secret), 'customer_signature' => md5($customer . $secret)];
+            'shop_id' => md5($domain . $secret), 'customer_signature' => md5($customer . trim($secret))];
     }
 }
 write_vectors($out_dir, 'lootly_widget.json', $widget);

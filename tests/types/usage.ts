@@ -38,7 +38,10 @@ const order: lootly.Order = {
 };
 
 // Builders return requests that fetch takes as they are.
-const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787" });
+const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787", serverPhp: 7 });
+// @ts-expect-error: a PHP major version Lootly's server could run is 7 or 8
+lootly.sign({}, { ...creds, serverPhp: 5 });
+const versionCode: ErrorCode = "php_version_dependent";
 assertType<Equal<typeof post, PostRequest>>();
 assertType<Equal<typeof post.method, "POST">>();
 const get = lootly.pointBalances(["1", "2"], creds);
