@@ -466,7 +466,9 @@ $sign_cases = [
     ['empty object and array nested', '{"o":{},"a":[],"n":{"x":{}}}', 'k', 's'],
     ['list-like nested object', '{"o":{"0":"a","1":"b"},"p":{"1":"a","0":"b"}}', 'k', 's'],
     ['nested key order kept', '{"customer":{"z":1,"a":2,"m":{"y":1,"b":2}}}', 'k', 's'],
-    ['numeric top-level keys', '{"10":"a","9":"b","a":"c","1e1":"d","":"e","-1":"f"}', 'k', 's'],
+    // Numeric keys that PHP 7 and PHP 8 sort alike (a positive integer key, or "" next to an
+    // integer, sorts differently on each: see tests/differential.rs and tests/php7).
+    ['numeric top-level keys', '{"-10":"a","-9":"b","a":"c","1e1":"d","-1":"f"," 5":"g"}', 'k', 's'],
     ['duplicate keys', '{"a":1,"b":2,"a":3}', 'k', 's'],
     ['booleans and null', '{"t":true,"f":false,"n":null}', 'k', 's'],
     ['secret with unicode', '{"id":"1"}', 'k', 'clé-секрет-🔑'],
