@@ -135,6 +135,34 @@ export declare namespace lootly {
     discount_codes?: readonly string[] | undefined;
     /** The buyer: orders without a customer (guest orders) are dropped by the server. */
     customer: Customer;
+    /** The order's lines, for "buy a product / from a category" earning rules. */
+    products?: readonly Product[] | undefined;
+    ip_address?: string | undefined;
+    /** Whether the buyer checked out as a guest (Lootly's official modules send it). */
+    guest?: boolean | undefined;
+    /** The coupon applied, as the official modules send it besides `discount_codes`. */
+    coupon_code?: string | undefined;
+  }
+
+  /** An id as your shop has it: text, or an integer (sent as a JSON integer). */
+  type Id = string | number;
+
+  /**
+   * An order line as Lootly's official WooCommerce and Magento modules send it; absent fields
+   * are left out. Typed inputs refuse any field they do not know (the server would silently
+   * ignore a misspelt one): send fields of your own with {@link request}.
+   */
+  interface Product {
+    product_id?: Id | undefined;
+    product_name?: string | undefined;
+    product_price?: Amount | undefined;
+    quantity?: number | undefined;
+    categories?: readonly { category_id: Id; category_name?: string | undefined }[] | undefined;
+    /** The shop's price rules applied to the line (Magento: `"1,3"`). */
+    applied_rule_ids?: Id | undefined;
+    variantID?: Id | undefined;
+    item_spent_amount?: Amount | undefined;
+    erp_sku?: string | undefined;
   }
 
   /** A customer, inside an order or alone (`customers-create`). Absent fields are left out. */

@@ -14,7 +14,7 @@ mod webhook;
 mod widget;
 
 pub use coupons::coupon_csv;
-pub use order::{validate_order, Address, Customer, Order, PointsChange, Problem, Refund};
+pub use order::{validate_order, Address, Category, Customer, Id, Order, PointsChange, Problem, Product, Refund};
 pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
 pub use response::{read_response, Meaning, Response};
 pub use signature::{customer_signature, hmac_base64, hmac_sha256, shop_id, sign, verify, Signed};

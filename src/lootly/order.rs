@@ -2,7 +2,16 @@
 //!
 //! Field order of what is sent (the top level is sorted by `ksort` anyway; nested order is kept):
 //! - order: `id, total_price, total_tax, total_discounts, subtotal_price, taxes_included,
-//!   discount_codes [{code}], customer`
+//!   discount_codes [{code}], customer`, then what Lootly's official WooCommerce and Magento
+//!   modules add when given: `products [{product_id, product_name, product_price, quantity,
+//!   categories [{category_id, category_name}], applied_rule_ids, variantID, item_spent_amount,
+//!   erp_sku}]` (absent fields left out), `ip_address`, `guest`, `coupon_code`.
+//!
+//! Unknown fields policy: the typed inputs know every field Lootly's server or its official
+//! modules use and refuse any other (`invalid_field` naming it), because the server silently
+//! ignores what it does not name: a misspelt `taxes_include` would be signed, accepted with a 200
+//! and never counted. A payload with fields of your own goes through the untyped `request` (any
+//! JSON object, signed as given) and `validate_order`.
 //! - customer: `id, email, first_name, last_name, birthday, default_address {zip, country}`,
 //!   absent optional fields left out (a `null` birthday fails the whole order on the server).
 //! - refund: `id, transactions [{amount}]`; points: `customer_id, point_value`.
@@ -32,6 +41,69 @@ pub struct Order {
     #[serde(default)]
     pub discount_codes: Vec<String>,
     pub customer: Customer,
+    /// The order's lines, for "buy a product / from a category" earning rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<Product>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Whether the buyer checked out as a guest (the official modules send it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<bool>,
+    /// The coupon code applied to the order, as the official modules send it besides `discount_codes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_code: Option<String>,
+}
+
+/// An order line, as Lootly's official modules send it; absent fields are left out.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Decimal text (`"19.99"`); a number is accepted and kept as written.
+    #[serde(default, deserialize_with = "optional_amount", skip_serializing_if = "Option::is_none")]
+    pub product_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// The shop's price rules applied to the line (Magento: `"1,3"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_rule_ids: Option<Id>,
+    #[serde(default, rename = "variantID", skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<Id>,
+    #[serde(default, deserialize_with = "optional_amount", skip_serializing_if = "Option::is_none")]
+    pub item_spent_amount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erp_sku: Option<String>,
+}
+
+/// A product's category.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub category_id: Id,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
+}
+
+/// An id as the shop has it: text, or an integer (sent as a JSON integer).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Id {
+    Int(i64),
+    Text(String),
+}
+
+impl Id {
+    fn to_php(&self) -> Value {
+        match self {
+            Id::Int(i) => Value::Int(*i),
+            Id::Text(s) => Value::str(s),
+        }
+    }
 }
 
 /// A customer, inside an order or alone (`customers-create`).
@@ -92,6 +164,12 @@ fn amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Err
     })
 }
 
+fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct One(#[serde(deserialize_with = "amount")] String);
+    Ok(Option::<One>::deserialize(d)?.map(|One(s)| s))
+}
+
 fn amounts<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     struct One(#[serde(deserialize_with = "amount")] String);
@@ -141,6 +219,11 @@ impl Params for &Order {
             check_amount(field, value)?;
         }
         let codes = self.discount_codes.iter().map(|c| pairs(vec![("code", Some(Value::str(c)))]));
+        let mut products = Vec::with_capacity(self.products.len());
+        for (i, product) in self.products.iter().enumerate() {
+            products.push(product.to_php().map_err(|e| e.within(&format!("products[{i}]")))?);
+        }
+        let text = |v: &Option<String>| v.as_deref().map(Value::str);
         let order = pairs(vec![
             ("id", Some(Value::str(&self.id))),
             ("total_price", Some(Value::str(&self.total_price))),
@@ -150,12 +233,41 @@ impl Params for &Order {
             ("taxes_included", Some(Value::str(if self.taxes_included { "1" } else { "0" }))),
             ("discount_codes", Some(Value::Array(Array::list(codes)))),
             ("customer", Some(self.customer.to_php())),
+            ("products", (!products.is_empty()).then(|| Value::Array(Array::list(products)))),
+            ("ip_address", text(&self.ip_address)),
+            ("guest", self.guest.map(Value::Bool)),
+            ("coupon_code", text(&self.coupon_code)),
         ]);
         let problems = validate_order(&order);
         match problems.into_iter().next() {
             Some(p) => Err(LoyaltyError::invalid(p.field, p.message)),
             None => Ok(order),
         }
+    }
+}
+
+impl Product {
+    fn to_php(&self) -> Result<Value> {
+        for (field, value) in [("product_price", &self.product_price), ("item_spent_amount", &self.item_spent_amount)] {
+            if let Some(v) = value {
+                check_amount(field, v)?;
+            }
+        }
+        let categories = self.categories.iter().map(|c| {
+            pairs(vec![("category_id", Some(c.category_id.to_php())), ("category_name", c.category_name.as_deref().map(Value::str))])
+        });
+        let text = |v: &Option<String>| v.as_deref().map(Value::str);
+        Ok(pairs(vec![
+            ("product_id", self.product_id.as_ref().map(Id::to_php)),
+            ("product_name", text(&self.product_name)),
+            ("product_price", text(&self.product_price)),
+            ("quantity", self.quantity.map(Value::Int)),
+            ("categories", (!self.categories.is_empty()).then(|| Value::Array(Array::list(categories)))),
+            ("applied_rule_ids", self.applied_rule_ids.as_ref().map(Id::to_php)),
+            ("variantID", self.variant_id.as_ref().map(Id::to_php)),
+            ("item_spent_amount", text(&self.item_spent_amount)),
+            ("erp_sku", text(&self.erp_sku)),
+        ]))
     }
 }
 
@@ -397,6 +509,26 @@ mod tests {
             vec![("id".into(), "missing"), ("total_price".into(), "not_numeric"), ("customer.email".into(), "not_an_email")]
         );
         assert_eq!(problems(&order(r#"" 10""#, r#""\"a.b\"@[192.0.2.1]""#)), vec![("id".into(), "missing")]);
+    }
+
+    #[test]
+    fn orders_take_what_the_official_modules_send() {
+        use crate::lootly::{sign, Credentials};
+        let text = r#"{"id":"7","total_price":"39.99","total_tax":"0.00","total_discounts":"0.00","subtotal_price":"39.99",
+            "taxes_included":false,"customer":{"id":"1","email":"a@b.co"},"ip_address":"192.0.2.7","guest":false,
+            "coupon_code":"SAVE5","products":[{"product_id":12,"product_name":"Mate","product_price":19.995,"quantity":2,
+            "categories":[{"category_id":"3","category_name":"Té"}],"applied_rule_ids":"1,3","variantID":"12-b",
+            "item_spent_amount":"39.99","erp_sku":"MT-1"}]}"#;
+        let order: Order = serde_json::from_str(text).unwrap();
+        let signed = sign(&order, &Credentials::new("k", "s")).unwrap();
+        assert!(signed.canonical.contains(r#""coupon_code":"SAVE5","customer":"#), "{}", signed.canonical);
+        assert!(signed.canonical.contains(r#""guest":false,"id":"7","ip_address":"192.0.2.7","key":"k","products":[{"product_id":12,"product_name":"Mate","product_price":"19.995","quantity":2,"categories":[{"category_id":"3","category_name":"T\u00e9"}],"applied_rule_ids":"1,3","variantID":"12-b","item_spent_amount":"39.99","erp_sku":"MT-1"}]"#), "{}", signed.canonical);
+        // Anything else is refused, by name: the server would ignore a misspelt field silently.
+        let typo = text.replace("taxes_included", "taxes_include");
+        assert!(serde_json::from_str::<Order>(&typo).unwrap_err().to_string().contains("taxes_include"));
+        let bad_price = text.replace("19.995", "\"19,99\"");
+        let e = sign(&serde_json::from_str::<Order>(&bad_price).unwrap(), &Credentials::new("k", "s")).unwrap_err();
+        assert_eq!(e.field(), Some("products[0].product_price"));
     }
 
     #[test]

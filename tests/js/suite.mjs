@@ -103,6 +103,21 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     throws(() => lootly.request("orders-paid", { id: 1, webhook: "x" }, creds), "reserved_field", "webhook");
   });
 
+  test("lootly: typed orders take what the official modules send, and refuse unknown fields", () => {
+    const full = {
+      ...order,
+      products: [{ product_id: 12, product_name: "Mate", product_price: "19.99", quantity: 2, categories: [{ category_id: "3", category_name: "Té" }], applied_rule_ids: "1,3", variantID: "12-b", item_spent_amount: "39.98", erp_sku: "MT-1" }],
+      ip_address: "192.0.2.7",
+      guest: false,
+      coupon_code: "COUPON_CODE",
+    };
+    const req = lootly.orderPaid(full, creds);
+    ok(lootly.verify(req.body, "xxx"));
+    ok(req.body.includes('"products":[{"product_id":12,"product_name":"Mate","product_price":"19.99","quantity":2,"categories":[{"category_id":"3","category_name":"T\\u00e9"}]'), req.body);
+    throws(() => lootly.orderPaid({ ...order, taxes_include: false }, creds), "invalid_field", "taxes_include");
+    throws(() => lootly.orderPaid({ ...full, products: [{ product_price: "1,5" }] }, creds), "invalid_field", "products[0].product_price");
+  });
+
   test("lootly: requests are ready for fetch(req.url, req)", async () => {
     const req = lootly.request("orders-completed", GUIDE, creds);
     equal(req.method, "POST");

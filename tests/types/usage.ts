@@ -35,7 +35,13 @@ const order: lootly.Order = {
   taxes_included: false,
   discount_codes: ["COUPON_CODE"],
   customer: { id: "001", email: "support@lootly.io", birthday: null },
+  products: [{ product_id: 12, product_name: "Mate", product_price: "19.99", quantity: 2, categories: [{ category_id: "3" }], variantID: "12-b" }],
+  ip_address: "192.0.2.7",
+  guest: false,
+  coupon_code: "SAVE5",
 };
+// @ts-expect-error: typed orders refuse fields they do not know
+const typo: lootly.Order = { ...order, taxes_include: false };
 
 // Builders return requests that fetch takes as they are.
 const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787", serverPhp: 7 });
