@@ -302,6 +302,33 @@ export declare namespace lootly {
   /** A signed webhook request of any type, its parameters only in the body. */
   function request(type: WebhookType, params: JsonObject | string, options: Options): PostRequest;
 
+  /** What {@link verifyRequest} reads of a Fetch API `Request` (any runtime's `Request` fits). */
+  interface IncomingRequest {
+    readonly method: string;
+    readonly url: string;
+    clone(): { arrayBuffer(): Promise<ArrayBuffer> };
+  }
+
+  interface VerifyRequestOptions {
+    /** Refuse a request whose `t` is missing or further than this from `now`. */
+    maxAgeSeconds?: number | undefined;
+    /** Unix time in seconds (with `maxAgeSeconds`); the current time when left out. */
+    now?: number | undefined;
+    /**
+     * A replay guard: called with the signature of a request that verified; answer `true` when
+     * you have seen it before (then `verifyRequest` answers `false`), and remember it.
+     */
+    seen?: ((hmac: string) => boolean | Promise<boolean>) | undefined;
+  }
+
+  /**
+   * Whether a request Lootly sent your shop is genuine: a GET to your `api_endpoint` (signed in
+   * its query string), a POST to it (signed JSON), or the "redeem reward" webhook (verified by
+   * Lootly's recipe: objects, no `ksort`). Tries every secret given (a rotation), each compare
+   * constant-time. Read-only: the request's body stays readable (it reads a clone).
+   */
+  function verifyRequest(request: IncomingRequest, secrets: string | readonly string[], options?: VerifyRequestOptions): Promise<boolean>;
+
   /** `orders-completed`. */
   function orderCompleted(order: Order | string, options: Options): PostRequest;
   /** `orders-paid`. */

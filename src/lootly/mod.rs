@@ -6,6 +6,7 @@
 //! `json_encode` and compares an HMAC-SHA256 of that text.
 
 mod coupons;
+mod incoming;
 mod order;
 mod read_api;
 mod response;
@@ -14,6 +15,7 @@ mod webhook;
 mod widget;
 
 pub use coupons::coupon_csv;
+pub use incoming::{verify_incoming, verify_redeem_reward, Freshness, Incoming, Rejected, Verified};
 pub use order::{validate_order, Address, Category, Customer, Id, Order, PointsChange, Problem, Product, Refund};
 pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
 pub use response::{read_response, Meaning, Response};
@@ -78,6 +80,11 @@ impl Credentials {
     /// hashes with the CPU's SHA instructions; wasm has none).
     pub fn with_hmac(self, hmac: HmacSha256) -> Self {
         Credentials { hmac, ..self }
+    }
+
+    /// The HMAC-SHA256 function these credentials sign with.
+    pub fn hmac(&self) -> HmacSha256 {
+        self.hmac
     }
 
     /// Base64 of HMAC-SHA256(api_secret, text), as PHP's

@@ -259,7 +259,7 @@ pub fn verify(body: &[u8], api_secret: &str) -> bool {
 }
 
 /// `hash_equals`: false at once on a length mismatch, otherwise time independent of content.
-fn constant_time_eq(known: &[u8], user: &[u8]) -> bool {
+pub(super) fn constant_time_eq(known: &[u8], user: &[u8]) -> bool {
     known.len() == user.len() && known.iter().zip(user).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 

@@ -16,7 +16,7 @@ pub use filter::filter_validate_email;
 pub use encode::{json_encode, json_encode_into, write_string, ENCODE_DEPTH};
 pub use ksort::{compare_keys, ksort, ksort_as, ksort_order, ksort_order_as, sorts_to_itself, PhpMajor};
 pub use number::{numeric, numeric_php7, numeric_prefix_php7, write_double, Numeric, Precision};
-pub use query::{http_build_query, rawurlencode, urlencode};
+pub use query::{http_build_query, parse_query, rawurlencode, urldecode, urlencode};
 pub use transcode::{object_members, Members};
 pub use value::{Array, Key, Object, Value};
 

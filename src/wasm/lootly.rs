@@ -232,6 +232,52 @@ pub fn read_point_balances(status: JsValue, body: JsValue) -> JsResult<js_sys::A
     Ok(balances.into_iter().map(|(id, points)| object(&[("customerId", id.into()), ("points", (points as f64).into())])).collect())
 }
 
+/// `{ valid, reason?, hmac?, t? }` of a request Lootly sent the shop: `kind` `"query"` (a GET's
+/// query string) or `"body"` (a POST's bytes); lootly.js's `verifyRequest` reads the request.
+/// `secrets` is one secret or several (a rotation); `options` `{ maxAgeSeconds?, now?, seen? }`
+/// (`seen` is lootly.js's; `now` the current time when left out: the binding reads the clock so
+/// that the core never does).
+#[wasm_bindgen(js_name = lootlyVerifyIncoming)]
+pub fn verify_incoming(kind: JsValue, data: JsValue, secrets: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let secrets = if secrets.is_string() { vec![string(&secrets, "secrets")?] } else { strings(&secrets, "secrets")? };
+    if secrets.is_empty() || secrets.iter().any(String::is_empty) {
+        return Err(LoyaltyError::invalid("secrets", "give the api secret (or several, during a rotation), none empty").into());
+    }
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let freshness = if options.is_undefined() {
+        None
+    } else {
+        let fields = Fields::new(&options, "options", &["maxAgeSeconds", "now", "seen"])?;
+        let seen = fields.get("seen");
+        if !seen.is_undefined() && !seen.is_function() {
+            return Err(LoyaltyError::invalid("seen", "must be a function (hmac) => boolean or a promise of one").into());
+        }
+        let max_age = fields.get("maxAgeSeconds");
+        let now = fields.get("now");
+        if max_age.is_undefined() {
+            if !now.is_undefined() {
+                return Err(LoyaltyError::invalid("now", "only applies with maxAgeSeconds").into());
+            }
+            None
+        } else {
+            let max_age_seconds = u64::try_from(integer(&max_age, "maxAgeSeconds")?)
+                .map_err(|_| LoyaltyError::invalid("maxAgeSeconds", "must be a whole number of seconds, 0 or more"))?;
+            let now = if now.is_undefined() { (js_sys::Date::now() / 1000.0).floor() as i64 } else { integer(&now, "now")? };
+            Some(lootly::Freshness { now, max_age_seconds })
+        }
+    };
+    let hmac = super::platform::credentials(String::new(), String::new()).hmac();
+    let verdict = match string(&kind, "kind")?.as_str() {
+        "query" => lootly::verify_incoming(lootly::Incoming::Query(&string(&data, "query")?), &secrets, freshness, hmac),
+        "body" => lootly::verify_incoming(lootly::Incoming::Body(&bytes(&data, "body")?), &secrets, freshness, hmac),
+        _ => return Err(LoyaltyError::invalid("kind", "must be \"query\" or \"body\"").into()),
+    };
+    Ok(match verdict {
+        Ok(v) => object(&[("valid", true.into()), ("hmac", v.hmac.into()), ("t", v.t.map_or(JsValue::UNDEFINED, |t| (t as f64).into()))]),
+        Err(reason) => object(&[("valid", false.into()), ("reason", reason.as_str().into())]),
+    })
+}
+
 /// Refuses a provider that is not an http(s) origin: mountWidget loads a script from it.
 pub(super) fn checked_provider(props: &WidgetProps) -> Result<&str> {
     let provider = props.provider.as_deref().unwrap_or(DEFAULT_PROVIDER);

@@ -21,7 +21,7 @@ assertType<
     | "shopId" | "customerSignature" | "sign" | "verify" | "request" | "orderCompleted" | "orderPaid" | "orderFulfilled"
     | "orderProcessing" | "orderCancelled" | "refund" | "customer" | "pointsAdd" | "pointsSubtract" | "keyVerify"
     | "appInstalled" | "validateOrder" | "readResponse" | "widgetProps" | "widgetHtml" | "scriptTag" | "mountWidget"
-    | "couponCsv" | "pointBalance" | "pointBalances" | "readPointBalance" | "readPointBalances"
+    | "couponCsv" | "pointBalance" | "pointBalances" | "readPointBalance" | "readPointBalances" | "verifyRequest"
   >
 >();
 
@@ -139,3 +139,16 @@ const leanError: ErrorCode | undefined = new lootlyOnly.LoyaltyError("invalid_js
 console.log(leanSigned, leanError);
 // @ts-expect-error the lootly entry has no woowup
 console.log(lootlyOnly.woowup);
+
+// Receiving what Lootly sends: a Fetch API Request, one secret or several, a replay guard.
+async function receive(request: Request): Promise<boolean> {
+  const seen = new Set<string>();
+  const fresh = await lootly.verifyRequest(request, ["old", "new"], {
+    maxAgeSeconds: 300,
+    seen: (hmac) => seen.has(hmac) || (seen.add(hmac), false),
+  });
+  assertType<Equal<typeof fresh, boolean>>();
+  // @ts-expect-error: secrets are text
+  await lootly.verifyRequest(request, [1]);
+  return lootly.verifyRequest(request, "secret");
+}
