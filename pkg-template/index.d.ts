@@ -227,8 +227,10 @@ export declare namespace lootly {
   }
 
   /**
-   * A webhook answer, read. `ok` only says the signature was accepted and the job queued: check
-   * orders with {@link validateOrder} before sending.
+   * A webhook answer, read. `ok` only says the signature was accepted and the job queued — not
+   * that the order was valid or rewarded: check orders with {@link validateOrder} before sending,
+   * and send the status the merchant rewards (`orders-paid` by default for a custom-API
+   * merchant; `orders-completed` is then accepted and ignored).
    */
   type Reply =
     | { readonly ok: true; readonly meaning: "accepted"; readonly message?: string; readonly retryable: false }
