@@ -116,7 +116,11 @@ export declare namespace lootly {
     | "points-add"
     | "points-subtract"
     | "key-verify"
-    | "app-installed";
+    | "app-installed"
+    | "orders-closed"
+    | "rewards-list"
+    | "customer"
+    | "redeem-reward";
 
   /** A decimal amount: `"39.99"` (what Lootly's own clients send) or a number, kept as written. */
   type Amount = string | number;
@@ -392,6 +396,35 @@ export declare namespace lootly {
 
   /** `GET …/api/custom/customers/point-balance?customer_ids=…`, signed in the query. */
   function pointBalances(customerIds: readonly string[], options: Options): GetRequest;
+
+  /** A reward customers can spend points on, from {@link readRewardsList}. */
+  interface Reward {
+    /** What {@link redeemReward} takes. */
+    readonly rewardId: Id;
+    readonly rewardName: string;
+    readonly pointsRequired: number;
+    /** The order amount the coupon needs, as the server wrote it, when it has one. */
+    readonly minimumOrderAmount?: string;
+  }
+
+  /** `orders-closed` (sent by Lootly's Magento module), signed with `t`. @param now - unix seconds; the current time when left out. */
+  function orderClosed(orderId: string, options: Options, now?: number): PostRequest;
+  /** `rewards-list`: the rewards customers can spend points on. @param now - unix seconds; the current time when left out. */
+  function rewardsList(options: Options, now?: number): PostRequest;
+  /** `customer`: one customer's points. @param now - unix seconds; the current time when left out. */
+  function customerInfo(customerId: string, options: Options, now?: number): PostRequest;
+  /**
+   * `redeem-reward`: spends the customer's points on the reward; the answer holds the coupon code
+   * to apply at checkout. Not idempotent: sending it twice spends twice.
+   * @param now - unix seconds; the current time when left out.
+   */
+  function redeemReward(redeem: { customerEmail: string; rewardId: Id }, options: Options, now?: number): PostRequest;
+  /** The rewards in a {@link rewardsList} answer; a refusal is thrown as `remote_error`. */
+  function readRewardsList(status: number, body: string): Reward[];
+  /** The points in a {@link customerInfo} answer; a refusal is thrown as `remote_error`. */
+  function readCustomerInfo(status: number, body: string): { readonly points: number };
+  /** The coupon code in a {@link redeemReward} answer; a refusal (e.g. not enough points) is thrown as `remote_error`. */
+  function readRedeemedReward(status: number, body: string): { readonly couponCode: string };
 
   /** The points in a {@link pointBalance} answer; a refusal is thrown as `remote_error`. */
   function readPointBalance(status: number, body: string): number;

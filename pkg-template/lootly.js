@@ -45,4 +45,11 @@ export {
   lootlyPointBalances as pointBalances,
   lootlyReadPointBalance as readPointBalance,
   lootlyReadPointBalances as readPointBalances,
+  lootlyOrderClosed as orderClosed,
+  lootlyRewardsList as rewardsList,
+  lootlyCustomerInfo as customerInfo,
+  lootlyRedeemReward as redeemReward,
+  lootlyReadRewardsList as readRewardsList,
+  lootlyReadCustomerInfo as readCustomerInfo,
+  lootlyReadRedeemedReward as readRedeemedReward,
 } from "./loyalty_connector.js";

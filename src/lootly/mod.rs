@@ -10,6 +10,7 @@ mod incoming;
 mod order;
 mod read_api;
 mod response;
+mod rewards;
 mod signature;
 mod webhook;
 mod widget;
@@ -19,8 +20,11 @@ pub use incoming::{verify_incoming, verify_redeem_reward, Freshness, Incoming, R
 pub use order::{validate_order, Address, Category, Customer, Id, Order, PointsChange, Problem, Product, Refund};
 pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
 pub use response::{read_response, Meaning, Response};
+pub use rewards::{read_customer_info, read_redeemed_reward, read_rewards_list, CustomerInfo, Reward};
 pub use signature::{customer_signature, hmac_base64, hmac_sha256, shop_id, sign, verify, Signed};
-pub use webhook::{app_installed, key_verify, order_cancelled, request, Endpoint, WebhookType};
+pub use webhook::{
+    app_installed, customer_info, key_verify, order_cancelled, order_closed, redeem_reward, request, rewards_list, Endpoint, WebhookType,
+};
 pub use widget::{escape_html, script_tag, script_url, widget_html, widget_props, WidgetProps, DEFAULT_PROVIDER};
 
 use crate::error::Result;

@@ -138,6 +138,83 @@ pub fn key_verify(options: JsValue, now: JsValue) -> JsResult<JsValue> {
     Ok(request(lootly::key_verify(now, &creds, &endpoint)?))
 }
 
+/// `now` (unix seconds) as given, or the current time when left out: the binding reads the
+/// clock so that the core never does.
+fn now_or_clock(now: &JsValue) -> Result<i64> {
+    if now.is_undefined() {
+        Ok((js_sys::Date::now() / 1000.0).floor() as i64)
+    } else {
+        integer(now, "now")
+    }
+}
+
+#[wasm_bindgen(js_name = lootlyOrderClosed)]
+pub fn order_closed(order_id: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::order_closed(&string(&order_id, "orderId")?, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+#[wasm_bindgen(js_name = lootlyRewardsList)]
+pub fn rewards_list(options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::rewards_list(now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+#[wasm_bindgen(js_name = lootlyCustomerInfo)]
+pub fn customer_info(customer_id: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::customer_info(&string(&customer_id, "customerId")?, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+/// `redeem-reward` from `{ customerEmail, rewardId }` (`rewardId` text or an integer).
+#[wasm_bindgen(js_name = lootlyRedeemReward)]
+pub fn redeem_reward(redeem: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let fields = Fields::new(&redeem, "redeem", &["customerEmail", "rewardId"])?;
+    let email = fields.required("customerEmail")?;
+    let reward = fields.get("rewardId");
+    let reward_id = if reward.is_string() { lootly::Id::Text(string(&reward, "rewardId")?) } else { lootly::Id::Int(integer(&reward, "rewardId")?) };
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::redeem_reward(&email, &reward_id, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+fn id_to_js(id: lootly::Id) -> JsValue {
+    match id {
+        lootly::Id::Int(i) => (i as f64).into(),
+        lootly::Id::Text(t) => t.into(),
+    }
+}
+
+/// `[{ rewardId, rewardName, pointsRequired, minimumOrderAmount? }]`; a refusal is thrown as `remote_error`.
+#[wasm_bindgen(js_name = lootlyReadRewardsList)]
+pub fn read_rewards_list(status: JsValue, body: JsValue) -> JsResult<js_sys::Array> {
+    let rewards = lootly::read_rewards_list(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(rewards
+        .into_iter()
+        .map(|r| {
+            object(&[
+                ("rewardId", id_to_js(r.reward_id)),
+                ("rewardName", r.reward_name.into()),
+                ("pointsRequired", (r.points_required as f64).into()),
+                ("minimumOrderAmount", optional(r.minimum_order_amount)),
+            ])
+        })
+        .collect())
+}
+
+/// `{ points }` of a `customer` answer.
+#[wasm_bindgen(js_name = lootlyReadCustomerInfo)]
+pub fn read_customer_info(status: JsValue, body: JsValue) -> JsResult<JsValue> {
+    let info = lootly::read_customer_info(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(object(&[("points", (info.points as f64).into())]))
+}
+
+/// `{ couponCode }` of a `redeem-reward` answer.
+#[wasm_bindgen(js_name = lootlyReadRedeemedReward)]
+pub fn read_redeemed_reward(status: JsValue, body: JsValue) -> JsResult<JsValue> {
+    let code = lootly::read_redeemed_reward(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(object(&[("couponCode", code.into())]))
+}
+
 /// `app-installed` from `{ shopUrl, apiEndpoint? }`, on the `custom-api` slug unless told otherwise.
 #[wasm_bindgen(js_name = lootlyAppInstalled)]
 pub fn app_installed(install: JsValue, options: JsValue) -> JsResult<JsValue> {

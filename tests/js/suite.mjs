@@ -25,7 +25,8 @@ const LOOTLY_FUNCTIONS = [
   "orderCompleted", "orderFulfilled", "orderPaid", "orderProcessing", "pointBalance", "pointBalances", "pointsAdd",
   "pointsSubtract", "readPointBalance", "readPointBalances", "readResponse", "refund", "request", "scriptTag", "shopId",
   "sign", "validateOrder", "verify", "verifyRequest", "widgetHtml", "widgetProps",
-];
+  "orderClosed", "rewardsList", "customerInfo", "redeemReward", "readRewardsList", "readCustomerInfo", "readRedeemedReward",
+].sort();
 const PHP_FUNCTIONS = ["httpBuildQuery", "jsonDecode", "jsonEncode", "ksort", "phpView", "rawurlencode", "urlencode"];
 
 const creds = { apiKey: "xxx", apiSecret: "xxx" };
@@ -165,6 +166,28 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     equal(lootly.verify(redeem, "new-secret"), false, "not the server's recipe");
     await rejects(lootly.verifyRequest(post(), []), "invalid_field", "secrets");
     await rejects(lootly.verifyRequest(post(), secrets, { maxAge: 5 }), "invalid_field", "maxAge");
+  });
+
+  test("lootly: the newer endpoints are signed with t, and their answers read", () => {
+    const redeem = lootly.redeemReward({ customerEmail: "a@b.co", rewardId: 3 }, creds, 1767225600);
+    equal(redeem.url, "https://lootly.io/integrations/webhooks/common/redeem-reward");
+    ok(redeem.body.startsWith('{"customer_email":"a@b.co","key":"xxx","reward_id":3,"t":1767225600,"hmac":"'), redeem.body);
+    ok(lootly.verify(redeem.body, "xxx"));
+    for (const [req, type] of [
+      [lootly.rewardsList(creds), "rewards-list"],
+      [lootly.customerInfo("001", creds, 5), "customer"],
+      [lootly.orderClosed("100001", creds, 5), "orders-closed"],
+    ]) {
+      equal(req.url, `https://lootly.io/integrations/webhooks/common/${type}`);
+      ok(lootly.verify(req.body, "xxx"), type);
+    }
+    ok(lootly.customerInfo("001", creds, 5).body.includes('"t":5'));
+    deepEqual(lootly.readRewardsList(200, '{"data":[{"reward_id":3,"reward_name":"$5 off","points_required":500,"minimum_order_amount":"20.00"}]}'),
+      [{ rewardId: 3, rewardName: "$5 off", pointsRequired: 500, minimumOrderAmount: "20.00" }]);
+    deepEqual(lootly.readCustomerInfo(200, '{"data":{"points":120}}'), { points: 120 });
+    deepEqual(lootly.readRedeemedReward(200, '{"data":{"data":{"coupon_code":"LOOT-1"}}}'), { couponCode: "LOOT-1" });
+    throws(() => lootly.readRedeemedReward(422, '{"message":"Not enough points"}'), "remote_error");
+    throws(() => lootly.redeemReward({ customerEmail: "a@b.co" }, creds), "missing_field", "rewardId");
   });
 
   test("lootly: requests are ready for fetch(req.url, req)", async () => {

@@ -22,6 +22,8 @@ assertType<
     | "orderProcessing" | "orderCancelled" | "refund" | "customer" | "pointsAdd" | "pointsSubtract" | "keyVerify"
     | "appInstalled" | "validateOrder" | "readResponse" | "widgetProps" | "widgetHtml" | "scriptTag" | "mountWidget"
     | "couponCsv" | "pointBalance" | "pointBalances" | "readPointBalance" | "readPointBalances" | "verifyRequest"
+    | "orderClosed" | "rewardsList" | "customerInfo" | "redeemReward" | "readRewardsList" | "readCustomerInfo"
+    | "readRedeemedReward"
   >
 >();
 
@@ -152,3 +154,11 @@ async function receive(request: Request): Promise<boolean> {
   await lootly.verifyRequest(request, [1]);
   return lootly.verifyRequest(request, "secret");
 }
+
+// Lootly's newer endpoints and their readers.
+const redeem: PostRequest = lootly.redeemReward({ customerEmail: "a@b.co", rewardId: 3 }, creds, 1767225600);
+const rewards: lootly.Reward[] = lootly.readRewardsList(200, '{"data":[]}');
+const coupon: string = lootly.readRedeemedReward(200, "{}").couponCode;
+const points: number = lootly.readCustomerInfo(200, "{}").points;
+// @ts-expect-error: redeemReward takes the customer's email, not an id
+lootly.redeemReward({ customerId: "1", rewardId: 3 }, creds);
