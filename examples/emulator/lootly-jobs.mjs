@@ -3,15 +3,18 @@
 // see what a 200 really led to: an order rewarded, dropped (with the validator's reasons), skipped
 // as a duplicate, or ignored.
 import { PhpArray, isNumeric, toNumber, phpToString } from './php.mjs';
+import { MERCHANT_DEFAULTS } from './config.mjs';
 
 export const ORDER_TYPES = ['orders-completed', 'orders-paid', 'orders-fulfilled', 'orders-processing'];
+/** Newer than the 2019 snapshot (Lootly's Magento module): answered at once with `{"data": …}`. */
+export const ANSWER_TYPES = ['rewards-list', 'customer', 'redeem-reward'];
 export const JOB_TYPES = [
   ...ORDER_TYPES, 'orders-cancelled', 'refunds-create', 'customers-create', 'points-add', 'points-subtract',
-  'key-verify', 'app-installed',
+  'key-verify', 'app-installed', 'orders-closed', ...ANSWER_TYPES,
 ];
 
 export function emptyLootlyState() {
-  return { requests: [], customers: [], orders: [], dropped: [], ignored: [], shops: [] };
+  return { requests: [], customers: [], orders: [], dropped: [], ignored: [], shops: [], redemptions: [], handed_out: {}, settings: {} };
 }
 
 /**
@@ -35,6 +38,8 @@ const JOBS = {
   'points-subtract': pointsJob,
   'key-verify': () => 'verified',
   'app-installed': installJob,
+  'orders-closed': (state, merchant, type, payload, at) =>
+    ignore(state, merchant, type, 'recorded: what orders-closed does is not documented', at, { id: text(get(payload, 'id')) }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -150,8 +155,9 @@ export function findCustomerById(state, merchant, id) {
   return state.customers.find((c) => c.merchant === merchant.api_key && c.id === id);
 }
 
-/** Upsert keyed by (merchant, email). */
-function upsertCustomer(state, merchant, data, at) {
+/** Upsert keyed by (merchant, email). An empty birthday is stored as the order jobs store it
+ * (1970-01-01) or, by the customers-create job, as 0000-00-00 (notes §2). */
+function upsertCustomer(state, merchant, data, at, emptyBirthday = '1970-01-01') {
   const email = text(get(data, 'email'));
   let c = findCustomerByEmail(state, merchant, email);
   if (!c) {
@@ -166,7 +172,7 @@ function upsertCustomer(state, merchant, data, at) {
     if (v !== undefined && v !== null) c[field] = text(v);
   }
   const birthday = get(data, 'birthday');
-  if (birthday !== undefined) c.birthday = birthday === '' ? '1970-01-01' : text(birthday);
+  if (birthday !== undefined) c.birthday = birthday === '' ? emptyBirthday : text(birthday);
   const address = get(data, 'default_address');
   if (address instanceof PhpArray) {
     if (address.has('zip')) c.zip = text(address.get('zip'));
@@ -208,8 +214,12 @@ export function orderPoints(order, rate) {
   return Math.max(0, points);
 }
 
+/** The merchant's reward and subtract settings: as configured, or as app-installed reset them. */
+const settingsOf = (state, merchant) => ({ ...merchant, ...state.settings[merchant.api_key] });
+
 function orderJob(state, merchant, type, order, at) {
   const word = type.slice('orders-'.length);
+  merchant = settingsOf(state, merchant);
   if (merchant.reward_status !== 'any' && merchant.reward_status !== word) {
     return ignore(state, merchant, type, `the merchant rewards on "${merchant.reward_status}", not "${word}"`, at,
       { id: text(get(order, 'id')) });
@@ -255,6 +265,7 @@ function findOrder(state, merchant, id) {
 
 function cancelJob(state, merchant, type, payload, at) {
   const id = text(get(payload, 'id'));
+  merchant = settingsOf(state, merchant);
   if (!['voided', 'any'].includes(merchant.subtract_status)) {
     return ignore(state, merchant, type, `the merchant's subtract status is "${merchant.subtract_status}"`, at, { id });
   }
@@ -302,7 +313,7 @@ function customerJob(state, merchant, type, payload, at) {
   if (!skipsRules(birthday) && !isDate(birthday)) problems.push('The birthday is not a valid date.');
   if (problems.length) return drop(state, merchant, type, payload, problems, at);
   const known = findCustomerByEmail(state, merchant, text(email));
-  upsertCustomer(state, merchant, payload, at);
+  upsertCustomer(state, merchant, payload, at, '0000-00-00');
   return known ? 'updated' : 'created';
 }
 
@@ -322,5 +333,48 @@ function installJob(state, merchant, type, payload, at) {
   const apiEndpoint = text(get(payload, 'api_endpoint'));
   state.shops = state.shops.filter((s) => s.merchant !== merchant.api_key);
   state.shops.push({ merchant: merchant.api_key, shop_url: shopUrl, api_endpoint: apiEndpoint, installed_at: at });
+  // The server resets the merchant's settings: a custom-API merchant rewards paid orders again
+  // (kept in the state, so that a reset of the emulator restores the configured ones).
+  state.settings[merchant.api_key] = { ...MERCHANT_DEFAULTS };
   return 'installed';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The newer endpoints, answered at once: { status, data | message, outcome }
+
+const rewardView = (r) => PhpArray.from([
+  ['reward_id', typeof r.reward_id === 'number' ? BigInt(r.reward_id) : r.reward_id], ['reward_name', r.reward_name],
+  ['points_required', BigInt(Math.trunc(r.points_required))], ['minimum_order_amount', r.minimum_order_amount],
+]);
+
+/**
+ * rewards-list, customer and redeem-reward. Where the notes are silent (an unknown customer or
+ * reward, too few points, no codes left) the emulator answers 404 or 422 with a `message`.
+ */
+export function answer(state, merchant, type, payload, at) {
+  if (type === 'rewards-list') {
+    return { status: 200, data: PhpArray.list((merchant.rewards ?? []).map(rewardView)), outcome: 'listed' };
+  }
+  if (type === 'customer') {
+    const customer = findCustomerById(state, merchant, text(get(payload, 'customer_id')));
+    if (!customer) return { status: 404, message: 'Customer not found', outcome: 'unknown customer' };
+    return {
+      status: 200, outcome: 'read',
+      data: PhpArray.from([['customer_id', customer.id], ['email', customer.email], ['points', BigInt(customer.points)]]),
+    };
+  }
+  // redeem-reward: spend the points, hand out the next code of the reward's uploaded CSV.
+  const customer = findCustomerByEmail(state, merchant, text(get(payload, 'customer_email')));
+  if (!customer) return { status: 404, message: 'Customer not found', outcome: 'unknown customer' };
+  const rewardId = text(get(payload, 'reward_id'));
+  const reward = (merchant.rewards ?? []).find((r) => String(r.reward_id) === rewardId);
+  if (!reward) return { status: 404, message: 'Reward not found', outcome: 'unknown reward' };
+  if (customer.points < reward.points_required) return { status: 422, message: 'Not enough points', outcome: 'not enough points' };
+  const handedOut = (state.handed_out[`${merchant.api_key}/${rewardId}`] ??= 0);
+  const code = reward.codes[handedOut];
+  if (code === undefined) return { status: 422, message: 'No reward codes left', outcome: 'no codes left' };
+  state.handed_out[`${merchant.api_key}/${rewardId}`] = handedOut + 1;
+  credit(customer, -reward.points_required, type, at);
+  state.redemptions.push({ merchant: merchant.api_key, email: customer.email, reward_id: rewardId, coupon_code: code, points: reward.points_required, at });
+  return { status: 200, outcome: 'redeemed', data: PhpArray.from([['data', PhpArray.from([['coupon_code', code]])]]) };
 }
