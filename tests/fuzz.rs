@@ -234,6 +234,28 @@ proptest! {
     }
 
     #[test]
+    fn verifying_what_lootly_sends_never_panics(b in prop::collection::vec(any::<u8>(), 0..256), q in any::<String>(),
+                                                  qs in "([a-z. \\[\\]%0-9A-F+]{0,6}(=[a-z%0-9A-F+]{0,6})?&?){0,6}",
+                                                  now in any::<i64>(), age in any::<u64>(), t in any::<i64>()) {
+        let window = Some(lootly::Freshness { now, max_age_seconds: age });
+        let _ = lootly::verify_incoming(lootly::Incoming::Body(&b), &["s", "t"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_redeem_reward(&b, &["s"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_incoming(lootly::Incoming::Query(&q), &["s"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_incoming(lootly::Incoming::Query(&qs), &[], None, lootly::hmac_sha256);
+        let timed = format!(r#"{{"t":{t},"hmac":"x"}}"#);
+        let _ = lootly::verify_incoming(lootly::Incoming::Body(timed.as_bytes()), &["s"], window, lootly::hmac_sha256);
+        let _ = php::parse_query(&qs);
+    }
+
+    #[test]
+    fn reading_the_newer_endpoints_answers_never_panics(s in any::<String>(), status in 100u16..600) {
+        let _ = lootly::read_rewards_list(status, &s);
+        let _ = lootly::read_customer_info(status, &s);
+        let _ = lootly::read_redeemed_reward(status, &s);
+        let _ = lootly::read_rewards_list(200, &format!(r#"{{"data":[{s}]}}"#));
+    }
+
+    #[test]
     fn sign_for_either_php_version_never_panics(t in json_object(), php7 in any::<bool>()) {
         let creds = creds().for_server_php(if php7 { ServerPhp::Php7 } else { ServerPhp::Either });
         if let Ok(signed) = lootly::sign(t.as_str(), &creds) {

@@ -180,6 +180,17 @@ fn encode_into(out: &mut String, s: &str, form: bool) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn query_strings_are_read_as_php_parse_str_reads_them() {
+        // php -r 'parse_str("a.b=1&+c=2&a.b=3&10=x&e%20f=%2Fy+z&=q&g&h=%ZZ", $o); echo json_encode($o);'
+        let parsed = parse_query("a.b=1&+c=2&a.b=3&10=x&e%20f=%2Fy+z&=q&g&h=%ZZ").unwrap();
+        assert_eq!(
+            crate::php::json_encode(&Value::Array(parsed)).unwrap(),
+            r#"{"a_b":"3","c":"2","10":"x","e_f":"\/y z","g":"","h":"%ZZ"}"#
+        );
+        assert!(parse_query("a[b]=1").is_none() && parse_query("a=%FF").is_none());
+    }
+
     use super::*;
     use crate::php::Array;
 

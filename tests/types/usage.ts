@@ -43,7 +43,10 @@ const order: lootly.Order = {
   coupon_code: "SAVE5",
 };
 // @ts-expect-error: typed orders refuse fields they do not know
-const typo: lootly.Order = { ...order, taxes_include: false };
+const typo: lootly.Order = {
+  id: "1", total_price: 1, total_tax: 0, total_discounts: 0, subtotal_price: 1, taxes_included: false,
+  customer: { id: "1", email: "a@b.co" }, taxes_include: false,
+};
 
 // Builders return requests that fetch takes as they are.
 const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787", serverPhp: 7 });
