@@ -42,10 +42,11 @@ const order: lootly.Order = {
   guest: false,
   coupon_code: "SAVE5",
 };
-// @ts-expect-error: typed orders refuse fields they do not know
 const typo: lootly.Order = {
   id: "1", total_price: 1, total_tax: 0, total_discounts: 0, subtotal_price: 1, taxes_included: false,
-  customer: { id: "1", email: "a@b.co" }, taxes_include: false,
+  customer: { id: "1", email: "a@b.co" },
+  // @ts-expect-error: typed orders refuse fields they do not know
+  taxes_include: false,
 };
 
 // Builders return requests that fetch takes as they are.
