@@ -343,6 +343,7 @@ pub fn verify_incoming(kind: JsValue, data: JsValue, secrets: JsValue, options: 
             Some(lootly::Freshness { now, max_age_seconds })
         }
     };
+    // The HMAC the package signs with (node:crypto's in Node, the core's elsewhere).
     let hmac = super::platform::credentials(String::new(), String::new()).hmac();
     let verdict = match string(&kind, "kind")?.as_str() {
         "query" => lootly::verify_incoming(lootly::Incoming::Query(&string(&data, "query")?), &secrets, freshness, hmac),

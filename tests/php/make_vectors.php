@@ -615,7 +615,8 @@ $domains = ['https://shop.com', 'https://shop.com/', 'shop.com', 'http://shop.co
 $customers = ['', '1', '001', 'C-77', 'cliente-é', '😀', 'a b', '42'];
 // Secrets with surrounding whitespace (read from a file or an environment variable): the server's
 // CustomerAuth checks md5(customer_id . trim(secret)), its ValidConnection md5(domain . secret).
-$secrets = ['xxx', 's3cr3t', 'clé-секрет', '', "s3cr3t\n", " \t\x0Bkey\0\r\n", "\x0Csecret "];
+// (No NUL byte: the command line reads the secret from an environment variable.)
+$secrets = ['xxx', 's3cr3t', 'clé-секрет', '', "s3cr3t\n", " \t\x0Bkey\r\n", "\x0Csecret "];
 foreach ($domains as $i => $domain) {
     foreach ([$i % count($secrets), ($i + 1) % count($secrets)] as $s) {
         $customer = $customers[($i + $s) % count($customers)];
