@@ -303,7 +303,9 @@ test('the email rule agrees with PHP’s FILTER_VALIDATE_EMAIL; the date rule ac
     'x'.repeat(64) + '@a.co', 'x'.repeat(65) + '@a.co', 'a@' + 'b'.repeat(63) + '.co', 'a@' + 'b'.repeat(64) + '.co',
     "o'neil@x.io", 'a/b@c.io', 'a@b..c', 'A@B.CO', 'a@1.2', 'support@lootly.io', '"a\\ b"@c.co', '"a"."b"@c.co',
     'a@b-.co', 'a@xn--bcher-kva.ch', 'a@b.xn--p1ai', 'a@b.c1', 'a@b.1c', 'a@b---c.co', 'a@[256.1.1.1]', 'a(b)@c.co',
-    'a@b.co.', 'a@@b.co', '"a@b"@c.co', 'a\tb@c.co'];
+    'a@b.co.', 'a@@b.co', '"a@b"@c.co', 'a\tb@c.co', 'x@[IPv6:::1]', 'x@[IPv6:1:2:3:4:5:6:7:8]', 'x@[ipv6:1::2.3.4.5]',
+    'x@[IPv6:1:2:3:4:5:6:7::8]', 'x@[IPv6:1:2:3:4:5:6:1.2.3.4]', 'x@[IPv6:1::2:3:4:5:1.2.3.4]', 'x@[01.1.1.1]', '"a\\"b"@c.co',
+    'a@b.co\n', 'y'.repeat(63) + '.' + 'z'.repeat(63) + '@a.co'];
   const php = askPhp(emails.map((e) => ['email', e]));
   emails.forEach((e, i) => assert.equal(isEmail(e), php[i].bytes.toString() === 'valid', e));
   for (const d of ['1970-01-01', '2019-05-17 10:00:00', '2019-05-17T10:00:00+02:00', '2019/05/17', '05/17/2019']) assert.ok(isDate(d), d);
