@@ -2,7 +2,7 @@
 //! local emulator (examples/emulator): a paid order is rewarded, the customer's points read, the
 //! rewards listed, one redeemed for a code of the uploaded CSV, an order closed.
 
-use loyalty_connector::lootly::{self, coupon_csv, Credentials, Endpoint, Id, Order, WebhookType};
+use loyalty_connector::lootly::{self, coupon_csv, Credentials, Endpoint, FullOrder, Id, WebhookType};
 use loyalty_connector::Request;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -86,7 +86,7 @@ fn newer_endpoints_and_the_merchants_defaults_against_the_emulator() {
 
     let creds = Credentials::new("rust-key", "rust-secret");
     let endpoint = Endpoint::new(&emu.url, "common").unwrap();
-    let order: Order = serde_json::from_str(r#"{"id":"R-1","total_price":"39.99","total_tax":"0.00","total_discounts":"0.00",
+    let order: FullOrder = serde_json::from_str(r#"{"id":"R-1","total_price":"39.99","total_tax":"0.00","total_discounts":"0.00",
         "subtotal_price":"39.99","taxes_included":false,"customer":{"id":"C-1","email":"ana@example.com"},
         "products":[{"product_id":1,"product_name":"Mate","product_price":"39.99","quantity":1}]}"#).unwrap();
     // orders-completed is accepted and ignored by a merchant with the defaults; orders-paid counts.

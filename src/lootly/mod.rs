@@ -17,7 +17,7 @@ mod widget;
 
 pub use coupons::coupon_csv;
 pub use incoming::{verify_incoming, verify_redeem_reward, Freshness, Incoming, Rejected, Verified};
-pub use order::{validate_order, Address, Category, Customer, Id, Order, PointsChange, Problem, Product, Refund};
+pub use order::{validate_order, Address, Category, Customer, FullOrder, Id, Order, PointsChange, Problem, Product, Refund};
 pub use read_api::{point_balance, point_balances, read_point_balance, read_point_balances};
 pub use response::{read_response, Meaning, Response};
 pub use rewards::{read_customer_info, read_redeemed_reward, read_rewards_list, CustomerInfo, Reward};
@@ -115,7 +115,7 @@ impl PartialEq for Credentials {
 impl Eq for Credentials {}
 
 /// A webhook payload: JSON text (key order and exact numbers kept), a PHP value, or one of the
-/// typed inputs ([`Order`], [`Refund`], [`Customer`], [`PointsChange`]).
+/// typed inputs ([`Order`], [`FullOrder`], [`Refund`], [`Customer`], [`PointsChange`]).
 pub trait Params {
     /// The payload as a PHP value.
     fn into_php(self) -> Result<Value>;

@@ -2,10 +2,11 @@
 //!
 //! Field order of what is sent (the top level is sorted by `ksort` anyway; nested order is kept):
 //! - order: `id, total_price, total_tax, total_discounts, subtotal_price, taxes_included,
-//!   discount_codes [{code}], customer`, then what Lootly's official WooCommerce and Magento
-//!   modules add when given: `products [{product_id, product_name, product_price, quantity,
-//!   categories [{category_id, category_name}], applied_rule_ids, variantID, item_spent_amount,
-//!   erp_sku}]` (absent fields left out), `ip_address`, `guest`, `coupon_code`.
+//!   discount_codes [{code}], customer` ([`Order`], the guide's fields), then, for a
+//!   [`FullOrder`], what Lootly's official WooCommerce and Magento modules add when given:
+//!   `products [{product_id, product_name, product_price, quantity, categories [{category_id,
+//!   category_name}], applied_rule_ids, variantID, item_spent_amount, erp_sku}]` (absent fields
+//!   left out), `ip_address`, `guest`, `coupon_code`.
 //!
 //! Unknown fields policy: the typed inputs know every field Lootly's server or its official
 //! modules use and refuse any other (`invalid_field` naming it), because the server silently
@@ -41,17 +42,70 @@ pub struct Order {
     #[serde(default)]
     pub discount_codes: Vec<String>,
     pub customer: Customer,
+}
+
+/// An [`Order`] with what Lootly's official modules add to it. Read from JSON it takes the
+/// order's fields and these at the same level, and refuses any other.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(from = "FullOrderFields")]
+pub struct FullOrder {
+    #[serde(flatten)]
+    pub order: Order,
     /// The order's lines, for "buy a product / from a category" earning rules.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<Product>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Whether the buyer checked out as a guest (the official modules send it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest: Option<bool>,
     /// The coupon code applied to the order, as the official modules send it besides `discount_codes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
+}
+
+/// Every field of a [`FullOrder`] at one level: serde cannot refuse unknown fields next to a
+/// flattened struct, so the whole order is read here and split.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullOrderFields {
+    id: String,
+    #[serde(deserialize_with = "amount")]
+    total_price: String,
+    #[serde(deserialize_with = "amount")]
+    total_tax: String,
+    #[serde(deserialize_with = "amount")]
+    total_discounts: String,
+    #[serde(deserialize_with = "amount")]
+    subtotal_price: String,
+    taxes_included: bool,
+    #[serde(default)]
+    discount_codes: Vec<String>,
+    customer: Customer,
+    #[serde(default)]
+    products: Vec<Product>,
+    #[serde(default)]
+    ip_address: Option<String>,
+    #[serde(default)]
+    guest: Option<bool>,
+    #[serde(default)]
+    coupon_code: Option<String>,
+}
+
+impl From<FullOrderFields> for FullOrder {
+    fn from(f: FullOrderFields) -> Self {
+        let order = Order {
+            id: f.id,
+            total_price: f.total_price,
+            total_tax: f.total_tax,
+            total_discounts: f.total_discounts,
+            subtotal_price: f.subtotal_price,
+            taxes_included: f.taxes_included,
+            discount_codes: f.discount_codes,
+            customer: f.customer,
+        };
+        FullOrder { order, products: f.products, ip_address: f.ip_address, guest: f.guest, coupon_code: f.coupon_code }
+    }
 }
 
 /// An order line, as Lootly's official modules send it; absent fields are left out.
@@ -210,6 +264,29 @@ impl Customer {
 
 impl Params for &Order {
     fn into_php(self) -> Result<Value> {
+        self.to_php(Vec::new())
+    }
+}
+
+impl Params for &FullOrder {
+    fn into_php(self) -> Result<Value> {
+        let mut products = Vec::with_capacity(self.products.len());
+        for (i, product) in self.products.iter().enumerate() {
+            products.push(product.to_php().map_err(|e| e.within(&format!("products[{i}]")))?);
+        }
+        let text = |v: &Option<String>| v.as_deref().map(Value::str);
+        self.order.to_php(vec![
+            ("products", (!products.is_empty()).then(|| Value::Array(Array::list(products)))),
+            ("ip_address", text(&self.ip_address)),
+            ("guest", self.guest.map(Value::Bool)),
+            ("coupon_code", text(&self.coupon_code)),
+        ])
+    }
+}
+
+impl Order {
+    /// The order's fields, then `extra`, checked with the server's rules.
+    fn to_php(&self, extra: Vec<(&str, Option<Value>)>) -> Result<Value> {
         for (field, value) in [
             ("total_price", &self.total_price),
             ("total_tax", &self.total_tax),
@@ -219,12 +296,7 @@ impl Params for &Order {
             check_amount(field, value)?;
         }
         let codes = self.discount_codes.iter().map(|c| pairs(vec![("code", Some(Value::str(c)))]));
-        let mut products = Vec::with_capacity(self.products.len());
-        for (i, product) in self.products.iter().enumerate() {
-            products.push(product.to_php().map_err(|e| e.within(&format!("products[{i}]")))?);
-        }
-        let text = |v: &Option<String>| v.as_deref().map(Value::str);
-        let order = pairs(vec![
+        let mut fields = vec![
             ("id", Some(Value::str(&self.id))),
             ("total_price", Some(Value::str(&self.total_price))),
             ("total_tax", Some(Value::str(&self.total_tax))),
@@ -233,11 +305,9 @@ impl Params for &Order {
             ("taxes_included", Some(Value::str(if self.taxes_included { "1" } else { "0" }))),
             ("discount_codes", Some(Value::Array(Array::list(codes)))),
             ("customer", Some(self.customer.to_php())),
-            ("products", (!products.is_empty()).then(|| Value::Array(Array::list(products)))),
-            ("ip_address", text(&self.ip_address)),
-            ("guest", self.guest.map(Value::Bool)),
-            ("coupon_code", text(&self.coupon_code)),
-        ]);
+        ];
+        fields.extend(extra);
+        let order = pairs(fields);
         let problems = validate_order(&order);
         match problems.into_iter().next() {
             Some(p) => Err(LoyaltyError::invalid(p.field, p.message)),
@@ -519,15 +589,17 @@ mod tests {
             "coupon_code":"SAVE5","products":[{"product_id":12,"product_name":"Mate","product_price":19.995,"quantity":2,
             "categories":[{"category_id":"3","category_name":"Té"}],"applied_rule_ids":"1,3","variantID":"12-b",
             "item_spent_amount":"39.99","erp_sku":"MT-1"}]}"#;
-        let order: Order = serde_json::from_str(text).unwrap();
+        let order: FullOrder = serde_json::from_str(text).unwrap();
         let signed = sign(&order, &Credentials::new("k", "s")).unwrap();
+        // The guide's Order alone keeps to the guide's fields.
+        assert!(serde_json::from_str::<Order>(text).unwrap_err().to_string().starts_with("unknown field"));
         assert!(signed.canonical.contains(r#""coupon_code":"SAVE5","customer":"#), "{}", signed.canonical);
         assert!(signed.canonical.contains(r#""guest":false,"id":"7","ip_address":"192.0.2.7","key":"k","products":[{"product_id":12,"product_name":"Mate","product_price":"19.995","quantity":2,"categories":[{"category_id":"3","category_name":"T\u00e9"}],"applied_rule_ids":"1,3","variantID":"12-b","item_spent_amount":"39.99","erp_sku":"MT-1"}]"#), "{}", signed.canonical);
         // Anything else is refused, by name: the server would ignore a misspelt field silently.
         let typo = text.replace("taxes_included", "taxes_include");
-        assert!(serde_json::from_str::<Order>(&typo).unwrap_err().to_string().contains("taxes_include"));
+        assert!(serde_json::from_str::<FullOrder>(&typo).unwrap_err().to_string().contains("taxes_include"));
         let bad_price = text.replace("19.995", "\"19,99\"");
-        let e = sign(&serde_json::from_str::<Order>(&bad_price).unwrap(), &Credentials::new("k", "s")).unwrap_err();
+        let e = sign(&serde_json::from_str::<FullOrder>(&bad_price).unwrap(), &Credentials::new("k", "s")).unwrap_err();
         assert_eq!(e.field(), Some("products[0].product_price"));
     }
 

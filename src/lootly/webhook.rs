@@ -1,6 +1,6 @@
 //! The signed webhook requests: `POST {base}/integrations/webhooks/{slug}/{type}`.
 
-use super::order::{Customer, Id, Order, PointsChange, Refund};
+use super::order::{Customer, FullOrder, Id, Order, PointsChange, Refund};
 use super::{sign, Credentials, Params};
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
@@ -133,17 +133,26 @@ pub fn request(kind: WebhookType, params: impl Params, creds: &Credentials, endp
         .body(signed.body))
 }
 
+/// `kind` itself when it takes an order.
+fn order_type(kind: WebhookType) -> Result<WebhookType> {
+    match kind {
+        WebhookType::OrdersCompleted | WebhookType::OrdersPaid | WebhookType::OrdersFulfilled | WebhookType::OrdersProcessing => Ok(kind),
+        _ => Err(LoyaltyError::invalid("type", format!("{} does not take an order", kind.as_str()))),
+    }
+}
+
 /// Typed shortcuts, one per webhook.
 impl Order {
     /// `orders-completed` (or `OrdersPaid`/`OrdersFulfilled`/`OrdersProcessing` via `kind`).
     pub fn request(&self, kind: WebhookType, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
-        if !matches!(
-            kind,
-            WebhookType::OrdersCompleted | WebhookType::OrdersPaid | WebhookType::OrdersFulfilled | WebhookType::OrdersProcessing
-        ) {
-            return Err(LoyaltyError::invalid("type", format!("{} does not take an order", kind.as_str())));
-        }
-        request(kind, self, creds, endpoint)
+        request(order_type(kind)?, self, creds, endpoint)
+    }
+}
+
+impl FullOrder {
+    /// `orders-completed` (or `OrdersPaid`/`OrdersFulfilled`/`OrdersProcessing` via `kind`).
+    pub fn request(&self, kind: WebhookType, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+        request(order_type(kind)?, self, creds, endpoint)
     }
 }
 

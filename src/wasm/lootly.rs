@@ -5,7 +5,7 @@ use super::input::{bytes, integer, json_text, optional_string, status, string, s
 use super::output::{object, optional, request, signed};
 use crate::error::{LoyaltyError, Result};
 use crate::lootly::{
-    self, Credentials, Customer, Endpoint, Order, PointsChange, Refund, ServerPhp, WebhookType, WidgetProps, DEFAULT_PROVIDER,
+    self, Credentials, Customer, Endpoint, FullOrder, PointsChange, Refund, ServerPhp, WebhookType, WidgetProps, DEFAULT_PROVIDER,
 };
 use crate::php::{json_decode, Mode};
 use wasm_bindgen::prelude::*;
@@ -68,7 +68,7 @@ pub fn webhook(kind: JsValue, params: JsValue, options: JsValue) -> JsResult<JsV
 }
 
 fn order(kind: WebhookType, order: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let order: Order = typed(&order, "order")?;
+    let order: FullOrder = typed(&order, "order")?;
     let (creds, endpoint) = self::options(&options, COMMON)?;
     Ok(request(order.request(kind, &creds, &endpoint)?))
 }
