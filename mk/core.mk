@@ -3,7 +3,7 @@ TEST_TARGETS += test-core
 
 .PHONY: test-core vectors vectors-check soak
 test-core: vectors-check
-	scripts/need php
+	scripts/need php php7
 	cargo test --profile quick --all-targets
 	cargo test --doc
 
@@ -22,6 +22,6 @@ vectors-check:
 
 # Longer differential and fuzzing runs than make test does (a few minutes).
 soak:
-	scripts/need php
+	scripts/need php php7
 	DIFF_CASES=200000 DIFF_SEED=$${DIFF_SEED:-$$RANDOM} PROPTEST_CASES=20000 \
 	  cargo test --profile quick --test differential --test fuzz -- --nocapture

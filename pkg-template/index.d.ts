@@ -29,6 +29,7 @@ export type ErrorCode =
   | "reserved_field"
   | "duplicate"
   | "too_large"
+  | "php_version_dependent"
   | "remote_error"
   | "invalid_response"
   | "network_error"
@@ -97,6 +98,12 @@ export declare namespace lootly {
     baseUrl?: string | undefined;
     /** The webhook slug: `common` unless given (`custom-api` for {@link appInstalled}). */
     slug?: string | undefined;
+    /**
+     * The PHP major version Lootly's server runs, when you know it. PHP 7 and PHP 8 sort some
+     * top-level keys differently (`"10"` against names); left out, such a payload is refused
+     * with `php_version_dependent`, and everything else is signed to verify on both.
+     */
+    serverPhp?: 7 | 8 | undefined;
   }
 
   /** Every webhook type of Lootly's server: the last segment of its URL. */
@@ -111,7 +118,11 @@ export declare namespace lootly {
     | "points-add"
     | "points-subtract"
     | "key-verify"
-    | "app-installed";
+    | "app-installed"
+    | "orders-closed"
+    | "rewards-list"
+    | "customer"
+    | "redeem-reward";
 
   /** A decimal amount: `"39.99"` (what Lootly's own clients send) or a number, kept as written. */
   type Amount = string | number;
@@ -130,6 +141,34 @@ export declare namespace lootly {
     discount_codes?: readonly string[] | undefined;
     /** The buyer: orders without a customer (guest orders) are dropped by the server. */
     customer: Customer;
+    /** The order's lines, for "buy a product / from a category" earning rules. */
+    products?: readonly Product[] | undefined;
+    ip_address?: string | undefined;
+    /** Whether the buyer checked out as a guest (Lootly's official modules send it). */
+    guest?: boolean | undefined;
+    /** The coupon applied, as the official modules send it besides `discount_codes`. */
+    coupon_code?: string | undefined;
+  }
+
+  /** An id as your shop has it: text, or an integer (sent as a JSON integer). */
+  type Id = string | number;
+
+  /**
+   * An order line as Lootly's official WooCommerce and Magento modules send it; absent fields
+   * are left out. Typed inputs refuse any field they do not know (the server would silently
+   * ignore a misspelt one): send fields of your own with {@link request}.
+   */
+  interface Product {
+    product_id?: Id | undefined;
+    product_name?: string | undefined;
+    product_price?: Amount | undefined;
+    quantity?: number | undefined;
+    categories?: readonly { category_id: Id; category_name?: string | undefined }[] | undefined;
+    /** The shop's price rules applied to the line (Magento: `"1,3"`). */
+    applied_rule_ids?: Id | undefined;
+    variantID?: Id | undefined;
+    item_spent_amount?: Amount | undefined;
+    erp_sku?: string | undefined;
   }
 
   /** A customer, inside an order or alone (`customers-create`). Absent fields are left out. */
@@ -194,8 +233,10 @@ export declare namespace lootly {
   }
 
   /**
-   * A webhook answer, read. `ok` only says the signature was accepted and the job queued: check
-   * orders with {@link validateOrder} before sending.
+   * A webhook answer, read. `ok` only says the signature was accepted and the job queued — not
+   * that the order was valid or rewarded: check orders with {@link validateOrder} before sending,
+   * and send the status the merchant rewards (`orders-paid` by default for a custom-API
+   * merchant; `orders-completed` is then accepted and ignored).
    */
   type Reply =
     | { readonly ok: true; readonly meaning: "accepted"; readonly message?: string; readonly retryable: false }
@@ -246,13 +287,17 @@ export declare namespace lootly {
   /** `data-shop-id`: lowercase hex `md5(shopDomain + apiSecret)`, the domain exactly as registered. */
   function shopId(shopDomain: string, apiSecret: string): string;
 
-  /** `data-customer-signature`: lowercase hex `md5(customerId + apiSecret)`. */
+  /**
+   * `data-customer-signature`: lowercase hex `md5(customerId + trim(apiSecret))`, as the widget's
+   * server checks it (it trims the secret there, not for the shop id).
+   */
   function customerSignature(customerId: string, apiSecret: string): string;
 
   /**
    * Signs a payload as Lootly's guide does: adds `key`, sorts the top level with PHP's `ksort`,
-   * encodes with PHP's `json_encode` and appends the HMAC. The payload must not carry `hmac` or
-   * `_url`; a `key` in it must equal `apiKey`. (`baseUrl` and `slug` may be given and are unused.)
+   * encodes with PHP's `json_encode` and appends the HMAC. The payload must not carry `hmac`,
+   * `_url`, `integration` or `webhook`; a `key` in it must equal `apiKey`. (`baseUrl` and `slug`
+   * may be given and are unused.)
    */
   function sign(params: JsonObject | string, credentials: Options): Signed;
 
@@ -264,6 +309,33 @@ export declare namespace lootly {
 
   /** A signed webhook request of any type, its parameters only in the body. */
   function request(type: WebhookType, params: JsonObject | string, options: Options): PostRequest;
+
+  /** What {@link verifyRequest} reads of a Fetch API `Request` (any runtime's `Request` fits). */
+  interface IncomingRequest {
+    readonly method: string;
+    readonly url: string;
+    clone(): { arrayBuffer(): Promise<ArrayBuffer> };
+  }
+
+  interface VerifyRequestOptions {
+    /** Refuse a request whose `t` is missing or further than this from `now`. */
+    maxAgeSeconds?: number | undefined;
+    /** Unix time in seconds (with `maxAgeSeconds`); the current time when left out. */
+    now?: number | undefined;
+    /**
+     * A replay guard: called with the signature of a request that verified; answer `true` when
+     * you have seen it before (then `verifyRequest` answers `false`), and remember it.
+     */
+    seen?: ((hmac: string) => boolean | Promise<boolean>) | undefined;
+  }
+
+  /**
+   * Whether a request Lootly sent your shop is genuine: a GET to your `api_endpoint` (signed in
+   * its query string), a POST to it (signed JSON), or the "redeem reward" webhook (verified by
+   * Lootly's recipe: objects, no `ksort`). Tries every secret given (a rotation), each compare
+   * constant-time. Read-only: the request's body stays readable (it reads a clone).
+   */
+  function verifyRequest(request: IncomingRequest, secrets: string | readonly string[], options?: VerifyRequestOptions): Promise<boolean>;
 
   /** `orders-completed`. */
   function orderCompleted(order: Order | string, options: Options): PostRequest;
@@ -326,6 +398,35 @@ export declare namespace lootly {
 
   /** `GET …/api/custom/customers/point-balance?customer_ids=…`, signed in the query. */
   function pointBalances(customerIds: readonly string[], options: Options): GetRequest;
+
+  /** A reward customers can spend points on, from {@link readRewardsList}. */
+  interface Reward {
+    /** What {@link redeemReward} takes. */
+    readonly rewardId: Id;
+    readonly rewardName: string;
+    readonly pointsRequired: number;
+    /** The order amount the coupon needs, as the server wrote it, when it has one. */
+    readonly minimumOrderAmount?: string;
+  }
+
+  /** `orders-closed` (sent by Lootly's Magento module), signed with `t`. @param now - unix seconds; the current time when left out. */
+  function orderClosed(orderId: string, options: Options, now?: number): PostRequest;
+  /** `rewards-list`: the rewards customers can spend points on. @param now - unix seconds; the current time when left out. */
+  function rewardsList(options: Options, now?: number): PostRequest;
+  /** `customer`: one customer's points. @param now - unix seconds; the current time when left out. */
+  function customerInfo(customerId: string, options: Options, now?: number): PostRequest;
+  /**
+   * `redeem-reward`: spends the customer's points on the reward; the answer holds the coupon code
+   * to apply at checkout. Not idempotent: sending it twice spends twice.
+   * @param now - unix seconds; the current time when left out.
+   */
+  function redeemReward(redeem: { customerEmail: string; rewardId: Id }, options: Options, now?: number): PostRequest;
+  /** The rewards in a {@link rewardsList} answer; a refusal is thrown as `remote_error`. */
+  function readRewardsList(status: number, body: string): Reward[];
+  /** The points in a {@link customerInfo} answer; a refusal is thrown as `remote_error`. */
+  function readCustomerInfo(status: number, body: string): { readonly points: number };
+  /** The coupon code in a {@link redeemReward} answer; a refusal (e.g. not enough points) is thrown as `remote_error`. */
+  function readRedeemedReward(status: number, body: string): { readonly couponCode: string };
 
   /** The points in a {@link pointBalance} answer; a refusal is thrown as `remote_error`. */
   function readPointBalance(status: number, body: string): number;

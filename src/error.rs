@@ -23,6 +23,9 @@ pub enum LoyaltyError {
     Duplicate { field: String, value: String },
     /// An input larger than the limit the library accepts.
     TooLarge { field: String, limit: usize },
+    /// A Lootly payload whose top-level keys PHP 7 and PHP 8 sort differently (`"10"` next to
+    /// `"id"`), for a server whose PHP version was not named: no one signature verifies on both.
+    PhpVersionDependent { field: String },
     /// A vendor's server answered with a failure.
     Remote { service: &'static str, status: u16, message: String },
     /// A vendor's server answered something that cannot be read.
@@ -49,6 +52,7 @@ impl LoyaltyError {
             Self::ReservedField { .. } => "reserved_field",
             Self::Duplicate { .. } => "duplicate",
             Self::TooLarge { .. } => "too_large",
+            Self::PhpVersionDependent { .. } => "php_version_dependent",
             Self::Remote { .. } => "remote_error",
             Self::InvalidResponse { .. } => "invalid_response",
             Self::Network { .. } => "network_error",
@@ -101,7 +105,8 @@ impl LoyaltyError {
             | Self::InvalidField { field, .. }
             | Self::ReservedField { field }
             | Self::Duplicate { field, .. }
-            | Self::TooLarge { field, .. } => Some(field),
+            | Self::TooLarge { field, .. }
+            | Self::PhpVersionDependent { field } => Some(field),
             _ => None,
         }
     }
@@ -131,7 +136,8 @@ impl LoyaltyError {
             | Self::InvalidField { field, .. }
             | Self::ReservedField { field }
             | Self::Duplicate { field, .. }
-            | Self::TooLarge { field, .. } => nest(field),
+            | Self::TooLarge { field, .. }
+            | Self::PhpVersionDependent { field } => nest(field),
             _ => {}
         }
         self
@@ -149,6 +155,12 @@ impl fmt::Display for LoyaltyError {
             Self::ReservedField { field } => write!(f, "{field} is set by the library and must not be given"),
             Self::Duplicate { field, value } => write!(f, "{field}: {value:?} appears more than once"),
             Self::TooLarge { field, limit } => write!(f, "{field} is larger than {limit} bytes"),
+            Self::PhpVersionDependent { field } => write!(
+                f,
+                "{field}: the top-level keys sort differently on PHP 7 and PHP 8 servers (integer-like keys such as \"10\" \
+                 next to names), so no one signature verifies on both: rename or nest those keys, or name the \
+                 server's PHP version (serverPhp: 7 or 8)"
+            ),
             Self::Remote { service, status, message } => write!(f, "{service} answered {status}: {message}"),
             Self::InvalidResponse { service, status, reason } => {
                 write!(f, "unreadable {service} response (HTTP {status}): {reason}")

@@ -2,10 +2,15 @@
 //! queried, signed and verified by us and by PHP (`tests/php/oracle.php`, one process for the
 //! whole batch). Every byte must agree. A failure is shrunk to a minimal payload.
 //!
+//! The same payloads go to a PHP 7.4 server too (`tests/php/server7.php` on real PHP 7.4, see
+//! tests/php7/): every body we sign for an unknown PHP version verifies on both, every body
+//! signed for PHP 7 verifies there, our PHP 7 `ksort` is PHP 7's, and every payload we refuse as
+//! `php_version_dependent` is one whose PHP 8 body a PHP 7 server refuses.
+//!
 //! `DIFF_CASES` (default 12000) and `DIFF_SEED` (default fixed) change the run; the seed is
 //! printed on failure so that it can be replayed.
 
-use loyalty_connector::lootly::{self, Credentials};
+use loyalty_connector::lootly::{self, Credentials, ServerPhp};
 use loyalty_connector::php::{self, Mode, Value};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -401,37 +406,65 @@ enum Field {
     Flag(bool),
 }
 
+type Signing = Result<lootly::Signed, loyalty_connector::LoyaltyError>;
+
 struct Ours {
     text: String,
-    signed: Result<lootly::Signed, loyalty_connector::LoyaltyError>,
+    /// Signed for a PHP 8 server: what the PHP 8 oracle checks byte for byte.
+    signed: Signing,
+    /// Signed for an unknown PHP version (the default) and for a PHP 7 server.
+    either: Signing,
+    php7: Signing,
 }
 
 fn ours(text: &str) -> Ours {
-    let creds = Credentials::new(API_KEY, API_SECRET);
-    Ours { text: text.to_string(), signed: lootly::sign(text, &creds) }
+    let creds = |php| Credentials::new(API_KEY, API_SECRET).for_server_php(php);
+    Ours {
+        text: text.to_string(),
+        signed: lootly::sign(text, &creds(ServerPhp::Php8)),
+        either: lootly::sign(text, &creds(ServerPhp::Either)),
+        php7: lootly::sign(text, &creds(ServerPhp::Php7)),
+    }
 }
 
 fn scratch_file() -> PathBuf {
     std::env::temp_dir().join(format!("loyalty-differential-{}-{:?}.bin", std::process::id(), std::thread::current().id()))
 }
 
+/// Writes the cases' records ("<length>\n<bytes>\n", -1 for none) into a batch file.
+fn write_batch(path: &PathBuf, cases: &[Ours], records: impl Fn(&Ours) -> Vec<Option<&str>>) {
+    let mut batch = Vec::new();
+    for case in cases {
+        for bytes in records(case) {
+            match bytes {
+                Some(b) => {
+                    batch.extend_from_slice(format!("{}\n", b.len()).as_bytes());
+                    batch.extend_from_slice(b.as_bytes());
+                    batch.push(b'\n');
+                }
+                None => batch.extend_from_slice(b"-1\n\n"),
+            }
+        }
+    }
+    std::fs::File::create(path).and_then(|mut f| f.write_all(&batch)).expect("write the batch file");
+}
+
+fn body(signing: &Signing) -> Option<&str> {
+    signing.as_ref().ok().map(|s| s.body.as_str())
+}
+
+/// Parses `N` fields per case from an oracle's output.
+fn parse_fields<const N: usize>(stdout: &[u8], cases: usize, who: &str) -> Vec<[Field; N]> {
+    let mut parser = FieldParser { bytes: stdout, at: 0 };
+    let answers: Vec<[Field; N]> = (0..cases).map(|_| std::array::from_fn(|_| parser.field())).collect();
+    assert_eq!(parser.at, stdout.len(), "{who} printed more than expected");
+    answers
+}
+
 /// Runs the oracle once over all cases; ten fields per case.
 fn run_php(cases: &[Ours]) -> Vec<[Field; 10]> {
     let path = scratch_file();
-    let mut batch = Vec::new();
-    for case in cases {
-        let mut record = |bytes: Option<&str>| match bytes {
-            Some(b) => {
-                batch.extend_from_slice(format!("{}\n", b.len()).as_bytes());
-                batch.extend_from_slice(b.as_bytes());
-                batch.push(b'\n');
-            }
-            None => batch.extend_from_slice(b"-1\n\n"),
-        };
-        record(Some(&case.text));
-        record(case.signed.as_ref().ok().map(|s| s.body.as_str()));
-    }
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(&batch)).expect("write the batch file");
+    write_batch(&path, cases, |case| vec![Some(&case.text), body(&case.signed)]);
     let root = env!("CARGO_MANIFEST_DIR");
     let output = Command::new("php")
         .current_dir(root)
@@ -442,10 +475,76 @@ fn run_php(cases: &[Ours]) -> Vec<[Field; 10]> {
         .unwrap_or_else(|e| panic!("cannot run php ({e}): the differential test needs php-cli (scripts/need php)"));
     let _ = std::fs::remove_file(&path);
     assert!(output.status.success(), "oracle.php failed: {}", String::from_utf8_lossy(&output.stderr));
-    let mut parser = FieldParser { bytes: &output.stdout, at: 0 };
-    let answers: Vec<[Field; 10]> = (0..cases.len()).map(|_| std::array::from_fn(|_| parser.field())).collect();
-    assert_eq!(parser.at, output.stdout.len(), "oracle.php printed more than expected");
-    answers
+    parse_fields(&output.stdout, cases.len(), "oracle.php")
+}
+
+/// Runs a PHP script on real PHP 7.4 (tests/php7/run.mjs; `scripts/need php7` installs it).
+fn run_php7(script: &str, args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = Command::new("node")
+        .current_dir(root)
+        .arg("tests/php7/run.mjs")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}): the PHP 7.4 oracle needs node and `scripts/need php7`"));
+    assert!(
+        output.status.success(),
+        "PHP 7.4 failed on {script} (scripts/need php7 installs it): {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// The PHP 7.4 server over all cases; four fields per case (see tests/php/server7.php).
+fn run_server7(cases: &[Ours]) -> Vec<[Field; 4]> {
+    let path = scratch_file();
+    write_batch(&path, cases, |case| vec![Some(&case.text), body(&case.either), body(&case.signed), body(&case.php7)]);
+    let stdout = run_php7("tests/php/server7.php", &[path.as_os_str(), API_SECRET.as_ref()]);
+    let _ = std::fs::remove_file(&path);
+    parse_fields(&stdout, cases.len(), "server7.php")
+}
+
+/// Every difference between what we do for PHP 7 servers and what PHP 7.4 does, for one case.
+fn differences7(case: &Ours, php7: &[Field; 4]) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let view = match php::json_decode(&case.text, Mode::Assoc) {
+        Ok(Value::Array(mut a)) => {
+            php::ksort_as(&mut a, php::PhpMajor::Php7);
+            php::json_encode(&Value::Array(a)).map_or_else(|_| "<json_encode fails>".to_string(), |t| t)
+        }
+        _ => "<no value>".into(),
+    };
+    let php_view = match &php7[0] {
+        Field::Text(s) => s.clone(),
+        Field::EncodeFailed => "<json_encode fails>".into(),
+        _ => "<no value>".into(),
+    };
+    same(&mut diffs, "PHP 7: json_encode(ksort(json_decode($t, true)))", &php_view, &view);
+    let accepted = |f: &Field| matches!(f, Field::Flag(true));
+    if let Ok(s) = &case.either {
+        if !accepted(&php7[1]) {
+            diffs.push(format!("a PHP 7 server refuses our body signed for either version: {}", s.body));
+        }
+        if case.signed.as_ref().ok() != Some(s) {
+            diffs.push(format!("signed for either version, not as for PHP 8: {}", s.body));
+        }
+    }
+    if let Ok(s) = &case.php7 {
+        if !accepted(&php7[3]) {
+            diffs.push(format!("a PHP 7 server refuses our body signed for PHP 7: {}", s.body));
+        }
+    }
+    match (&case.either, &case.signed) {
+        (Err(e), Ok(s8)) if e.code() == "php_version_dependent" && accepted(&php7[2]) => {
+            diffs.push(format!("refused as php_version_dependent, yet PHP 7 accepts the PHP 8 body: {}", s8.body));
+        }
+        (Err(e), Ok(_)) if e.code() != "php_version_dependent" => diffs.push(format!("signed for PHP 8 but refused for either: {e}")),
+        (Ok(_), Err(e)) => diffs.push(format!("refused for PHP 8 ({e}) but signed for either")),
+        _ => {}
+    }
+    diffs
 }
 
 struct FieldParser<'a> {
@@ -585,6 +684,26 @@ fn thousands_of_payloads_agree_with_php_byte_for_byte() {
     let cases: Vec<Case> = (0..count).map(|_| gen_case(&mut rng)).collect();
     let ours_all: Vec<Ours> = cases.iter().map(|c| ours(&c.text())).collect();
     let answers = run_php(&ours_all);
+    let php7_started = Instant::now();
+    let answers7 = run_server7(&ours_all);
+    let php7_elapsed = php7_started.elapsed();
+    let failing7: Vec<usize> = (0..count).filter(|&i| !differences7(&ours_all[i], &answers7[i]).is_empty()).collect();
+    let either = ours_all.iter().filter(|o| o.either.is_ok()).count();
+    let dependent = ours_all.iter().filter(|o| o.either.as_ref().is_err_and(|e| e.code() == "php_version_dependent")).count();
+    eprintln!(
+        "differential, PHP 7.4: {either} signed for either PHP version, {dependent} refused as php_version_dependent; \
+         {} differ, {php7_elapsed:.1?}",
+        failing7.len()
+    );
+    if let Some(&first) = failing7.iter().min_by_key(|&&i| ours_all[i].text.len()) {
+        panic!(
+            "{} of {count} payloads differ from PHP 7.4 (DIFF_SEED={seed}); the shortest:\n  {}\n  (as a Rust string: {:?})\n{}",
+            failing7.len(),
+            ours_all[first].text,
+            ours_all[first].text,
+            differences7(&ours_all[first], &answers7[first]).iter().map(|d| format!("  - {d}")).collect::<Vec<_>>().join("\n")
+        );
+    }
 
     let failing: Vec<usize> = (0..count).filter(|&i| !differences(&ours_all[i], &answers[i]).is_empty()).collect();
     let signed = ours_all.iter().filter(|o| o.signed.is_ok()).count();
@@ -615,6 +734,146 @@ fn thousands_of_payloads_agree_with_php_byte_for_byte() {
     );
 }
 
+// ----------------------------------------------------------------------------------------------
+// The order rules: PHP's is_numeric and filter_var(FILTER_VALIDATE_EMAIL), on PHP 8.2 and 7.4.
+// ----------------------------------------------------------------------------------------------
+
+const ATOM_CHARS: &[u8] = b"abcxyzABCZ0189!#$%&'*+-/=?^_`{|}~";
+const ODD_CHARS: &[&str] = &[" ", "\t", "\n", "\0", "(", ",", ":", ";", "<", "[", "]", "@", "\"", "\\", ".", "é", "ō", "\u{7f}", "\u{1}"];
+
+fn gen_atom(rng: &mut Rng) -> String {
+    let len = match rng.below(20) {
+        0 => 60 + rng.below(8),
+        1 => 0,
+        _ => 1 + rng.below(8),
+    };
+    let mut atom: String = (0..len).map(|_| char::from(*rng.pick(ATOM_CHARS))).collect();
+    if rng.chance(12) {
+        // A quoted string, escapes and odd characters included.
+        atom = format!("\"{}\"", (0..rng.below(6)).map(|_| if rng.chance(60) { char::from(*rng.pick(ATOM_CHARS)).to_string() } else { rng.pick(ODD_CHARS).to_string() }).collect::<String>());
+    }
+    atom
+}
+
+fn gen_label(rng: &mut Rng) -> String {
+    let len = if rng.chance(8) { 62 + rng.below(4) } else { 1 + rng.below(6) };
+    let mut label: String = (0..len).map(|i| if i > 0 && rng.chance(12) { '-' } else { char::from(*rng.pick(b"abkzAZbx0259")) }).collect();
+    if rng.chance(60) {
+        label.replace_range(0..1, "x"); // a letter first, as a top-level label needs
+    }
+    label
+}
+
+fn gen_ip_literal(rng: &mut Rng) -> String {
+    let octet = |rng: &mut Rng| if rng.chance(10) { format!("0{}", rng.below(10)) } else { rng.below(300).to_string() };
+    let v4 = |rng: &mut Rng| (0..4).map(|_| octet(rng)).collect::<Vec<_>>().join(".");
+    let group = |rng: &mut Rng| format!("{:x}", rng.next() % [16, 256, 65536, 1 << 20][rng.below(4)]);
+    let groups = |rng: &mut Rng, n: usize| (0..n).map(|_| group(rng)).collect::<Vec<_>>().join(":");
+    let prefix = *rng.pick(&["IPv6:", "ipv6:", "IPV6:", "IPv6", ""]);
+    let body = match rng.below(6) {
+        0 => v4(rng),
+        1 => { let n = 6 + rng.below(4); groups(rng, n) }
+        2 => { let (l, r) = (rng.below(5), rng.below(5)); format!("{}::{}", groups(rng, l), groups(rng, r)) }
+        3 => { let n = 4 + rng.below(4); format!("{}:{}", groups(rng, n), v4(rng)) }
+        4 => { let (l, r) = (rng.below(4), rng.below(4)); let right = groups(rng, r); format!("{}::{}{}{}", groups(rng, l), right, if r > 0 { ":" } else { "" }, v4(rng)) }
+        _ => { let n = rng.below(3); format!("{}:::{}", groups(rng, n), v4(rng)) }
+    };
+    format!("[{prefix}{body}]")
+}
+
+fn gen_email(rng: &mut Rng) -> String {
+    let atoms = 1 + rng.below(4);
+    let local = (0..atoms).map(|_| gen_atom(rng)).collect::<Vec<_>>().join(".");
+    let local = if rng.chance(3) { local.repeat(4 + rng.below(4)) } else { local };
+    let domain = if rng.chance(15) {
+        gen_ip_literal(rng)
+    } else {
+        let labels = 1 + rng.below(3) + usize::from(rng.chance(80));
+        let mut d = (0..labels).map(|_| gen_label(rng)).collect::<Vec<_>>().join(".");
+        if rng.chance(10) {
+            d.push('.');
+        }
+        d
+    };
+    let at = *rng.pick(&["@", "@", "@", "@", "@", "@", "@", "", "@@"]);
+    let mut email = format!("{local}{at}{domain}");
+    if rng.chance(8) {
+        // One character replaced or inserted.
+        let chars: Vec<char> = email.chars().collect();
+        let i = rng.below(chars.len() + 1);
+        let odd = rng.pick(ODD_CHARS).to_string();
+        email = chars[..i].iter().collect::<String>() + &odd + &chars[(i + usize::from(rng.chance(50))).min(chars.len())..].iter().collect::<String>();
+    }
+    email
+}
+
+fn gen_numeric_text(rng: &mut Rng) -> String {
+    let ws = |rng: &mut Rng| if rng.chance(25) { (0..1 + rng.below(2)).map(|_| *rng.pick(&[" ", "\t", "\n", "\r", "\u{b}", "\u{c}"])).collect::<String>() } else { String::new() };
+    let number = if rng.chance(10) { rng.pick(NUMERIC_KEYS).to_string() } else { gen_number(rng) };
+    let junk = if rng.chance(5) { rng.pick(&["a", "e", "e+", ".", "x", "\0"]).to_string() } else { String::new() };
+    format!("{}{number}{junk}{}", ws(rng), ws(rng))
+}
+
+/// The rules oracle on one PHP: two flags per text (tests/php/rules.php).
+fn run_rules(texts: &[String], php7: bool) -> Vec<(bool, bool)> {
+    let path = scratch_file();
+    let mut batch = Vec::new();
+    for t in texts {
+        batch.extend_from_slice(format!("{}\n{t}\n", t.len()).as_bytes());
+    }
+    std::fs::write(&path, &batch).expect("write the batch file");
+    let stdout = if php7 {
+        run_php7("tests/php/rules.php", &[path.as_os_str()])
+    } else {
+        let output = Command::new("php").current_dir(env!("CARGO_MANIFEST_DIR")).arg("tests/php/rules.php").arg(&path).output().expect("php-cli");
+        assert!(output.status.success(), "rules.php: {}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    let _ = std::fs::remove_file(&path);
+    let lines: Vec<(bool, bool)> = stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| (l[0] == b'T', l[1] == b'T')).collect();
+    assert_eq!(lines.len(), texts.len(), "rules.php answered {} of {} texts", lines.len(), texts.len());
+    lines
+}
+
+#[test]
+fn numbers_and_emails_are_judged_as_php_7_and_8_judge_them() {
+    let (count, seed) = (case_count() / 2, seed());
+    let mut rng = Rng(seed ^ 0xe4a1);
+    let texts: Vec<String> = (0..count).map(|i| if i % 2 == 0 { gen_email(&mut rng) } else { gen_numeric_text(&mut rng) }).collect();
+    let mut failures = Vec::new();
+    let mut valid = [0usize; 2];
+    for (php7, answers) in [(false, run_rules(&texts, false)), (true, run_rules(&texts, true))] {
+        let version = if php7 { "PHP 7.4" } else { "PHP 8.2" };
+        for (text, (numeric, email)) in texts.iter().zip(answers) {
+            let ours_numeric = if php7 { php::numeric_php7(text.as_bytes()).is_some() } else { php::numeric(text.as_bytes()).is_some() };
+            let ours_email = php::filter_validate_email(text.as_bytes());
+            valid[usize::from(php7)] += usize::from(email);
+            if ours_numeric != numeric {
+                failures.push(format!("{version} is_numeric({text:?}) = {numeric}, ours {ours_numeric}"));
+            }
+            if ours_email != email {
+                failures.push(format!("{version} filter_var({text:?}, FILTER_VALIDATE_EMAIL) = {email}, ours {ours_email}"));
+            }
+        }
+    }
+    eprintln!("rules: {count} texts (seed {seed}), {} valid emails for PHP 8.2, {} for PHP 7.4; {} differ", valid[0], valid[1], failures.len());
+    assert!(valid[0] > count / 12, "the generator drifted: only {} valid emails", valid[0]);
+    failures.sort_by_key(String::len);
+    assert!(failures.is_empty(), "{} differences, the shortest:\n{}", failures.len(), failures.iter().take(15).cloned().collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn the_sign_vectors_verify_on_php_7_too_or_are_refused() {
+    // tests/vectors/lootly_sign.json's payloads (PHP 8.2 vectors), signed with this test's key.
+    let path = format!("{}/tests/vectors/lootly_sign.json", env!("CARGO_MANIFEST_DIR"));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("the vectors")).expect("JSON");
+    let cases: Vec<Ours> = doc["vectors"].as_array().expect("vectors").iter().map(|v| ours(v["params"].as_str().expect("params"))).collect();
+    assert!(cases.len() > 30 && cases.iter().filter(|c| c.either.is_ok()).count() > 20);
+    let answers = run_server7(&cases);
+    let diffs: Vec<String> = cases.iter().zip(&answers).flat_map(|(c, a)| differences7(c, a).into_iter().map(|d| format!("{}: {d}", c.text))).collect();
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
 #[test]
 fn the_comparison_can_fail() {
     // A guard against a test that cannot fail: a body we did not produce must be reported.
@@ -625,4 +884,12 @@ fn the_comparison_can_fail() {
         s.body = s.body.replace("\"a\":1", "\"a\":2");
     }
     assert!(!differences(&o, &php).is_empty());
+    // And for PHP 7: a body PHP 7.4 refuses, passed off as signed for either version.
+    let mut o = ours(r#"{"id":1,"10":2}"#);
+    let php7 = run_server7(std::slice::from_ref(&o)).remove(0);
+    assert!(differences7(&o, &php7).is_empty());
+    assert!(o.either.is_err());
+    o.either = o.signed.clone();
+    let php7 = run_server7(std::slice::from_ref(&o)).remove(0);
+    assert!(!differences7(&o, &php7).is_empty());
 }

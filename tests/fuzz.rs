@@ -3,7 +3,7 @@
 //! properties must hold. CI-friendly: a few seconds in release mode; `PROPTEST_CASES` raises
 //! the number of cases for a longer run.
 
-use loyalty_connector::lootly::{self, Credentials};
+use loyalty_connector::lootly::{self, Credentials, ServerPhp};
 use loyalty_connector::php::{self, Mode, Numeric, Value};
 use proptest::prelude::*;
 
@@ -220,6 +220,47 @@ proptest! {
                             s in "[ \t\n\r\x0b\x0c]{0,2}[+-]?[0-9]{0,25}(\\.[0-9]{0,5})?([eE][+-]?[0-9]{0,4})?[ \t\n\r\x0b\x0c]{0,2}x?") {
         let _ = php::numeric(&b);
         let _ = php::numeric(s.as_bytes());
+        for read in [php::numeric_php7, php::numeric_prefix_php7] {
+            let _ = read(&b);
+            let _ = read(s.as_bytes());
+        }
+    }
+
+    #[test]
+    fn filter_validate_email_never_panics(b in prop::collection::vec(any::<u8>(), 0..340),
+                                          s in "[a-z\"\\.@ ]{0,12}@(\\[(IPv6:)?[0-9a-f:.]{0,30}\\]|[a-z0-9.-]{0,20})") {
+        let _ = php::filter_validate_email(&b);
+        let _ = php::filter_validate_email(s.as_bytes());
+    }
+
+    #[test]
+    fn verifying_what_lootly_sends_never_panics(b in prop::collection::vec(any::<u8>(), 0..256), q in any::<String>(),
+                                                  qs in "([a-z. \\[\\]%0-9A-F+]{0,6}(=[a-z%0-9A-F+]{0,6})?&?){0,6}",
+                                                  now in any::<i64>(), age in any::<u64>(), t in any::<i64>()) {
+        let window = Some(lootly::Freshness { now, max_age_seconds: age });
+        let _ = lootly::verify_incoming(lootly::Incoming::Body(&b), &["s", "t"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_redeem_reward(&b, &["s"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_incoming(lootly::Incoming::Query(&q), &["s"], window, lootly::hmac_sha256);
+        let _ = lootly::verify_incoming(lootly::Incoming::Query(&qs), &[], None, lootly::hmac_sha256);
+        let timed = format!(r#"{{"t":{t},"hmac":"x"}}"#);
+        let _ = lootly::verify_incoming(lootly::Incoming::Body(timed.as_bytes()), &["s"], window, lootly::hmac_sha256);
+        let _ = php::parse_query(&qs);
+    }
+
+    #[test]
+    fn reading_the_newer_endpoints_answers_never_panics(s in any::<String>(), status in 100u16..600) {
+        let _ = lootly::read_rewards_list(status, &s);
+        let _ = lootly::read_customer_info(status, &s);
+        let _ = lootly::read_redeemed_reward(status, &s);
+        let _ = lootly::read_rewards_list(200, &format!(r#"{{"data":[{s}]}}"#));
+    }
+
+    #[test]
+    fn sign_for_either_php_version_never_panics(t in json_object(), php7 in any::<bool>()) {
+        let creds = creds().for_server_php(if php7 { ServerPhp::Php7 } else { ServerPhp::Either });
+        if let Ok(signed) = lootly::sign(t.as_str(), &creds) {
+            prop_assert_eq!(signed.hmac.len(), 44);
+        }
     }
 
     #[test]

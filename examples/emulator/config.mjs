@@ -2,8 +2,10 @@
 //
 // {
 //   "lootly": {
-//     "merchants": [{ "api_key", "api_secret", "reward_rate": 1, "reward_status": "completed",
-//                     "subtract_status": "voided", "shop_url": null }],
+//     "merchants": [{ "api_key", "api_secret", "reward_rate": 1, "reward_status": "paid",
+//                     "subtract_status": "refunded", "shop_url": null,
+//                     "rewards": [{ "reward_id", "reward_name", "points_required",
+//                                   "minimum_order_amount": null, "codes": [] or "codes_csv": "…" }] }],
 //     "read_rate_limit": { "limit": 60, "window_seconds": 60 }
 //   },
 //   "woowup": {
@@ -15,7 +17,10 @@
 // }
 
 const REWARD_STATUSES = ['completed', 'paid', 'fulfilled', 'processing', 'any'];
-const SUBTRACT_STATUSES = ['voided', 'any', 'none'];
+const SUBTRACT_STATUSES = ['refunded', 'voided', 'any', 'none'];
+
+/** A custom-API merchant's settings after app-installed (notes §2): rewards paid orders, subtracts on refunds. */
+export const MERCHANT_DEFAULTS = { reward_status: 'paid', subtract_status: 'refunded' };
 
 export function configError(message) {
   return Object.assign(new Error(message), { status: 400 });
@@ -35,14 +40,43 @@ export function normaliseMerchant(m, at) {
     api_key: m.api_key,
     api_secret: m.api_secret,
     reward_rate: m.reward_rate ?? 1,
-    reward_status: m.reward_status ?? 'completed',
-    subtract_status: m.subtract_status ?? 'voided',
+    reward_status: m.reward_status ?? MERCHANT_DEFAULTS.reward_status,
+    subtract_status: m.subtract_status ?? MERCHANT_DEFAULTS.subtract_status,
     shop_url: m.shop_url ?? null,
+    ...(m.rewards === undefined ? {} : { rewards: m.rewards.map((r, i) => normaliseReward(r, `${at}.rewards[${i}]`)) }),
   };
+  must(m.rewards === undefined || Array.isArray(m.rewards), `${at}.rewards must be a list`);
   must(typeof out.reward_rate === 'number' && out.reward_rate >= 0, `${at}.reward_rate must be a number ≥ 0`);
   must(REWARD_STATUSES.includes(out.reward_status), `${at}.reward_status must be one of ${REWARD_STATUSES.join(', ')}`);
   must(SUBTRACT_STATUSES.includes(out.subtract_status), `${at}.subtract_status must be one of ${SUBTRACT_STATUSES.join(', ')}`);
   return out;
+}
+
+/** The one column of an uploaded coupon-codes CSV (RFC 4180 quotes, as lootly.couponCsv writes it). */
+export function csvCodes(csv) {
+  const codes = [];
+  const re = /(?:"((?:[^"]|"")*)"|([^\r\n]*))(?:\r?\n|$)/gy;
+  let m;
+  while (re.lastIndex < csv.length && (m = re.exec(csv))) {
+    const code = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
+    if (code !== '') codes.push(code);
+  }
+  return codes;
+}
+
+function normaliseReward(r, at) {
+  must(r && typeof r === 'object', `${at} must be an object`);
+  must(typeof r.reward_id === 'number' || isText(r.reward_id), `${at}.reward_id must be a number or a non-empty string`);
+  must(typeof r.points_required === 'number' && r.points_required >= 0, `${at}.points_required must be a number ≥ 0`);
+  const codes = r.codes_csv !== undefined ? csvCodes(String(r.codes_csv)) : (r.codes ?? []);
+  must(Array.isArray(codes) && codes.every(isText), `${at}.codes must be a list of coupon codes`);
+  return {
+    reward_id: r.reward_id,
+    reward_name: r.reward_name ?? '',
+    points_required: r.points_required,
+    minimum_order_amount: r.minimum_order_amount ?? null,
+    codes: [...codes],
+  };
 }
 
 export function normaliseUser(u, at) {

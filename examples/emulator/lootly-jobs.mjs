@@ -3,15 +3,18 @@
 // see what a 200 really led to: an order rewarded, dropped (with the validator's reasons), skipped
 // as a duplicate, or ignored.
 import { PhpArray, isNumeric, toNumber, phpToString } from './php.mjs';
+import { MERCHANT_DEFAULTS } from './config.mjs';
 
 export const ORDER_TYPES = ['orders-completed', 'orders-paid', 'orders-fulfilled', 'orders-processing'];
+/** Newer than the 2019 snapshot (Lootly's Magento module): answered at once with `{"data": …}`. */
+export const ANSWER_TYPES = ['rewards-list', 'customer', 'redeem-reward'];
 export const JOB_TYPES = [
   ...ORDER_TYPES, 'orders-cancelled', 'refunds-create', 'customers-create', 'points-add', 'points-subtract',
-  'key-verify', 'app-installed',
+  'key-verify', 'app-installed', 'orders-closed', ...ANSWER_TYPES,
 ];
 
 export function emptyLootlyState() {
-  return { requests: [], customers: [], orders: [], dropped: [], ignored: [], shops: [] };
+  return { requests: [], customers: [], orders: [], dropped: [], ignored: [], shops: [], redemptions: [], handed_out: {}, settings: {} };
 }
 
 /**
@@ -35,6 +38,8 @@ const JOBS = {
   'points-subtract': pointsJob,
   'key-verify': () => 'verified',
   'app-installed': installJob,
+  'orders-closed': (state, merchant, type, payload, at) =>
+    ignore(state, merchant, type, 'recorded: what orders-closed does is not documented', at, { id: text(get(payload, 'id')) }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -65,28 +70,117 @@ function size(v) {
 const isBooleanLike = (v) => v === true || v === false || v === 0n || v === 1n || v === '0' || v === '1';
 
 /**
- * PHP's FILTER_VALIDATE_EMAIL (what Laravel's `email` rule used in 2019), for ASCII addresses:
- * dot-separated atoms or quoted strings before the @, at most 64 characters there and 254 in all;
- * after it a host name of two or more labels (letters, digits, inner hyphens, each under 64) whose
- * last label starts with a letter, or an IPv4 literal in brackets. (IPv6 literals are refused here.)
+ * PHP's filter_var($v, FILTER_VALIDATE_EMAIL) (what Laravel 5.6's `email` rule runs), on PHP 7 and
+ * 8 alike: at most 320 bytes, then PHP's regular expression (case-insensitive, over bytes), matched
+ * part by part as src/php/filter.rs does (that one is checked against php-cli and PHP 7.4 over
+ * thousands of generated addresses). No non-ASCII byte passes.
  */
 export function isEmail(v) {
-  if (typeof v !== 'string' || v.length > 320 || !/^[\x00-\x7f]*$/.test(v)) return false;
-  const at = v.lastIndexOf('@');
-  if (at < 1) return false;
-  const local = v.slice(0, at);
-  const domain = v.slice(at + 1);
-  const unquotedLength = (s) => s.replace(/"/g, '').length;
-  if (unquotedLength(local) > 64 || unquotedLength(v) > 254) return false;
-  const atom = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
-  const quoted = '"(?:[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x21\\x23-\\x5b\\x5d-\\x7f]|\\\\[\\x00-\\x7f])*"';
-  const word = `(?:${atom}|${quoted})`;
-  if (!new RegExp(`^${word}(?:\\.${word})*$`, 'i').test(local)) return false;
-  const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-  if (new RegExp(`^\\[${octet}(?:\\.${octet}){3}\\]$`).test(domain)) return true;
-  const label = '[a-z0-9]+(?:-+[a-z0-9]+)*';
-  const last = '(?:[a-z][a-z0-9]*|xn--[a-z0-9]+)(?:-+[a-z0-9]+)*';
-  return domain.split('.').every((l) => l.length < 64) && new RegExp(`^(?:(?:xn--)?${label}\\.)+${last}$`, 'i').test(domain);
+  if (typeof v !== 'string') return false;
+  const s = new TextEncoder().encode(v);
+  if (s.length === 0 || s.length > 320) return false;
+  // The look-aheads: (?!unit{255,}) and (?!unit{65,}@), unit = "?(\\[\x00-\x7E]|[^\\"])"?
+  let count = 0;
+  let p = 0;
+  const quote = 0x22;
+  const backslash = 0x5c;
+  for (;;) {
+    let q = p + (s[p] === quote ? 1 : 0);
+    if (s[q] === backslash && q + 1 < s.length && s[q + 1] <= 0x7e) q += 2;
+    else if (q < s.length && s[q] !== backslash && s[q] !== quote) q += 1;
+    else break;
+    count++;
+    if (count >= 65 && s[q] === 0x40) return false;
+    if (s[q] === quote) {
+      q++;
+      if (count >= 65 && s[q] === 0x40) return false;
+    }
+    p = q;
+  }
+  if (count >= 255) return false;
+  const at = s.lastIndexOf(0x40);
+  return at >= 0 && localPart(s.subarray(0, at)) && domainPart(s.subarray(at + 1));
+}
+
+const isUpper = (b) => b >= 0x41 && b <= 0x5a;
+const isDigit = (b) => b >= 0x30 && b <= 0x39;
+const isAlnum = (b) => isDigit(b) || isUpper(b) || (b >= 0x61 && b <= 0x7a);
+const isHex = (b) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+const atomText = (b) => b === 0x21 || (b >= 0x23 && b <= 0x27) || b === 0x2a || b === 0x2b || b === 0x2d ||
+  (b >= 0x2f && b <= 0x39) || b === 0x3d || b === 0x3f || (b >= 0x5e && b <= 0x7e) || isUpper(b);
+const quotedText = (b) => (b >= 0x01 && b <= 0x08) || b === 0x0b || b === 0x0c || (b >= 0x0e && b <= 0x1f) || b === 0x21 ||
+  (b >= 0x23 && b <= 0x5b) || (b >= 0x5d && b <= 0x7f);
+const latin1 = (bytes) => String.fromCharCode(...bytes);
+
+function localPart(s) {
+  let p = 0;
+  for (;;) {
+    if (s[p] === 0x22) {
+      p++;
+      for (;;) {
+        if (s[p] === 0x22) break;
+        if (s[p] === 0x5c && p + 1 < s.length && s[p + 1] <= 0x7f) p += 2;
+        else if (p < s.length && quotedText(s[p])) p++;
+        else return false;
+      }
+      p++;
+    } else {
+      const from = p;
+      while (p < s.length && atomText(s[p])) p++;
+      if (p === from) return false;
+    }
+    if (p === s.length) return true;
+    if (s[p] !== 0x2e) return false;
+    p++;
+  }
+}
+
+const label = (l) => l.length > 0 && [...l].every((c) => isAlnum(c.charCodeAt(0)) || c === '-') && !l.startsWith('-') && !l.endsWith('-');
+
+function domainPart(bytes) {
+  const d = latin1(bytes);
+  if (d.startsWith('[')) return addressLiteral(d);
+  const labels = d.split('.');
+  if (labels.some((l) => l.length >= 64) || labels.length < 2) return false;
+  const last = labels[labels.length - 1];
+  return labels.every(label) && /^[a-z]/i.test(last);
+}
+
+const hexGroup = (g) => g.length >= 1 && g.length <= 4 && [...g].every((c) => isHex(c.charCodeAt(0)));
+const groups = (s, min, max) => {
+  if (s === '') return min === 0;
+  const parts = s.split(':');
+  return parts.length >= min && parts.length <= max && parts.every(hexGroup);
+};
+const colonGroups = (s, bracket) => {
+  let n = 0;
+  for (let i = 0; i + 1 < s.length; i++) if (isHex(s.charCodeAt(i)) && s[i + 1] === ':') n++;
+  return n + (bracket && s.length > 0 && isHex(s.charCodeAt(s.length - 1)) ? 1 : 0);
+};
+const ipv4 = (s) => {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/.test(p));
+};
+
+function addressLiteral(d) {
+  if (!d.endsWith(']') || d.length < 2) return false;
+  const inner = d.slice(1, -1);
+  if (inner.slice(0, 5).toLowerCase() !== 'ipv6:') return ipv4(inner);
+  const v6 = inner.slice(5);
+  // h16(:h16){7}, or a compressed form with at most 6 groups
+  if (groups(v6, 8, 8)) return true;
+  const c = v6.indexOf('::');
+  if (c >= 0 && colonGroups(v6, true) < 7 && groups(v6.slice(0, c), 0, 6) && groups(v6.slice(c + 2), 0, 6)) return true;
+  // h16(:h16){5}:IPv4, or a compressed form with an IPv4 tail and at most 4 groups
+  const colon = v6.lastIndexOf(':');
+  if (colon < 0 || !ipv4(v6.slice(colon + 1))) return false;
+  if (groups(v6.slice(0, colon), 6, 6)) return true;
+  if (colonGroups(v6, false) >= 5) return false;
+  const withColon = v6.slice(0, colon + 1);
+  const cc = withColon.indexOf('::');
+  if (cc < 0) return false;
+  const [left, right] = [withColon.slice(0, cc), withColon.slice(cc + 2)];
+  return groups(left, 0, 4) && (right === '' || (right.endsWith(':') && groups(right.slice(0, -1), 1, 4)));
 }
 
 /**
@@ -150,8 +244,9 @@ export function findCustomerById(state, merchant, id) {
   return state.customers.find((c) => c.merchant === merchant.api_key && c.id === id);
 }
 
-/** Upsert keyed by (merchant, email). */
-function upsertCustomer(state, merchant, data, at) {
+/** Upsert keyed by (merchant, email). An empty birthday is stored as the order jobs store it
+ * (1970-01-01) or, by the customers-create job, as 0000-00-00 (notes §2). */
+function upsertCustomer(state, merchant, data, at, emptyBirthday = '1970-01-01') {
   const email = text(get(data, 'email'));
   let c = findCustomerByEmail(state, merchant, email);
   if (!c) {
@@ -166,7 +261,7 @@ function upsertCustomer(state, merchant, data, at) {
     if (v !== undefined && v !== null) c[field] = text(v);
   }
   const birthday = get(data, 'birthday');
-  if (birthday !== undefined) c.birthday = birthday === '' ? '1970-01-01' : text(birthday);
+  if (birthday !== undefined) c.birthday = birthday === '' ? emptyBirthday : text(birthday);
   const address = get(data, 'default_address');
   if (address instanceof PhpArray) {
     if (address.has('zip')) c.zip = text(address.get('zip'));
@@ -208,8 +303,12 @@ export function orderPoints(order, rate) {
   return Math.max(0, points);
 }
 
+/** The merchant's reward and subtract settings: as configured, or as app-installed reset them. */
+const settingsOf = (state, merchant) => ({ ...merchant, ...state.settings[merchant.api_key] });
+
 function orderJob(state, merchant, type, order, at) {
   const word = type.slice('orders-'.length);
+  merchant = settingsOf(state, merchant);
   if (merchant.reward_status !== 'any' && merchant.reward_status !== word) {
     return ignore(state, merchant, type, `the merchant rewards on "${merchant.reward_status}", not "${word}"`, at,
       { id: text(get(order, 'id')) });
@@ -255,6 +354,7 @@ function findOrder(state, merchant, id) {
 
 function cancelJob(state, merchant, type, payload, at) {
   const id = text(get(payload, 'id'));
+  merchant = settingsOf(state, merchant);
   if (!['voided', 'any'].includes(merchant.subtract_status)) {
     return ignore(state, merchant, type, `the merchant's subtract status is "${merchant.subtract_status}"`, at, { id });
   }
@@ -302,7 +402,7 @@ function customerJob(state, merchant, type, payload, at) {
   if (!skipsRules(birthday) && !isDate(birthday)) problems.push('The birthday is not a valid date.');
   if (problems.length) return drop(state, merchant, type, payload, problems, at);
   const known = findCustomerByEmail(state, merchant, text(email));
-  upsertCustomer(state, merchant, payload, at);
+  upsertCustomer(state, merchant, payload, at, '0000-00-00');
   return known ? 'updated' : 'created';
 }
 
@@ -322,5 +422,48 @@ function installJob(state, merchant, type, payload, at) {
   const apiEndpoint = text(get(payload, 'api_endpoint'));
   state.shops = state.shops.filter((s) => s.merchant !== merchant.api_key);
   state.shops.push({ merchant: merchant.api_key, shop_url: shopUrl, api_endpoint: apiEndpoint, installed_at: at });
+  // The server resets the merchant's settings: a custom-API merchant rewards paid orders again
+  // (kept in the state, so that a reset of the emulator restores the configured ones).
+  state.settings[merchant.api_key] = { ...MERCHANT_DEFAULTS };
   return 'installed';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The newer endpoints, answered at once: { status, data | message, outcome }
+
+const rewardView = (r) => PhpArray.from([
+  ['reward_id', typeof r.reward_id === 'number' ? BigInt(r.reward_id) : r.reward_id], ['reward_name', r.reward_name],
+  ['points_required', BigInt(Math.trunc(r.points_required))], ['minimum_order_amount', r.minimum_order_amount],
+]);
+
+/**
+ * rewards-list, customer and redeem-reward. Where the notes are silent (an unknown customer or
+ * reward, too few points, no codes left) the emulator answers 404 or 422 with a `message`.
+ */
+export function answer(state, merchant, type, payload, at) {
+  if (type === 'rewards-list') {
+    return { status: 200, data: PhpArray.list((merchant.rewards ?? []).map(rewardView)), outcome: 'listed' };
+  }
+  if (type === 'customer') {
+    const customer = findCustomerById(state, merchant, text(get(payload, 'customer_id')));
+    if (!customer) return { status: 404, message: 'Customer not found', outcome: 'unknown customer' };
+    return {
+      status: 200, outcome: 'read',
+      data: PhpArray.from([['customer_id', customer.id], ['email', customer.email], ['points', BigInt(customer.points)]]),
+    };
+  }
+  // redeem-reward: spend the points, hand out the next code of the reward's uploaded CSV.
+  const customer = findCustomerByEmail(state, merchant, text(get(payload, 'customer_email')));
+  if (!customer) return { status: 404, message: 'Customer not found', outcome: 'unknown customer' };
+  const rewardId = text(get(payload, 'reward_id'));
+  const reward = (merchant.rewards ?? []).find((r) => String(r.reward_id) === rewardId);
+  if (!reward) return { status: 404, message: 'Reward not found', outcome: 'unknown reward' };
+  if (customer.points < reward.points_required) return { status: 422, message: 'Not enough points', outcome: 'not enough points' };
+  const handedOut = (state.handed_out[`${merchant.api_key}/${rewardId}`] ??= 0);
+  const code = reward.codes[handedOut];
+  if (code === undefined) return { status: 422, message: 'No reward codes left', outcome: 'no codes left' };
+  state.handed_out[`${merchant.api_key}/${rewardId}`] = handedOut + 1;
+  credit(customer, -reward.points_required, type, at);
+  state.redemptions.push({ merchant: merchant.api_key, email: customer.email, reward_id: rewardId, coupon_code: code, points: reward.points_required, at });
+  return { status: 200, outcome: 'redeemed', data: PhpArray.from([['data', PhpArray.from([['coupon_code', code]])]]) };
 }

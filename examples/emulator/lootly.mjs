@@ -8,7 +8,7 @@ import {
   emptyResponse, hashEquals, hmacBase64, htmlPage, isForm, isJsonRequest, jsonEncodeOrNull, phpJsonResponse,
   queryOf, wantsJson,
 } from './http-util.mjs';
-import { JOB_TYPES, emptyLootlyState, findCustomerById, runJob } from './lootly-jobs.mjs';
+import { ANSWER_TYPES, JOB_TYPES, answer as answerNow, emptyLootlyState, findCustomerById, runJob } from './lootly-jobs.mjs';
 
 export const LOOTLY_SLUGS = ['common', 'custom-api', 'woocommerce', 'magento'];
 
@@ -104,12 +104,18 @@ export function createLootly() {
     return BigInt(findCustomerById(state, merchant, customerId)?.points ?? 0);
   }
 
-  function webhook(request, slug, type) {
-    const detail = { slug, type };
+  function webhook(request, routeSlug, type) {
+    const payload = payloadOf(request);
+    // Laravel's $request->integration reads the input before the route: a body's `integration`
+    // replaces the slug (notes §1), which is why the library refuses that field.
+    const shadowed = payload.has('integration');
+    const slug = shadowed ? phpToString(payload.get('integration')) ?? '' : routeSlug;
+    const detail = { slug, type, ...(shadowed ? { route_slug: routeSlug } : {}) };
+    if (shadowed && slug === 'zapier') return { ...emptyResponse(200), verdict: 'accepted-unverified', detail };
+    if (shadowed && slug === 'shopify') return unauthenticated(request, { verdict: 'other-verifier', detail });
     if (!LOOTLY_SLUGS.includes(slug)) {
       return errorPage(request, 500, 'Server Error', { verdict: 'unknown-slug', detail });
     }
-    const payload = payloadOf(request);
     const key = payload.get('key');
     detail.api_key = phpToString(key ?? null);
     const merchant = merchantByKey(key);
@@ -128,6 +134,11 @@ export function createLootly() {
     const known = JOB_TYPES.includes(type) && (type !== 'app-installed' || slug === 'custom-api');
     if (!known) return emptyResponse(201, { verdict: 'unknown-type', detail });
 
+    if (ANSWER_TYPES.includes(type)) {
+      const reply = answerNow(state, merchant, type, payload, new Date().toISOString());
+      const body = reply.status === 200 ? PhpArray.from([['data', reply.data]]) : PhpArray.from([['message', reply.message]]);
+      return phpJsonResponse(reply.status, body, { verdict: reply.status === 200 ? 'accepted' : 'refused', detail: { ...detail, outcome: reply.outcome } });
+    }
     const outcome = runJob(state, merchant, type, payload, new Date().toISOString());
     const answer = type === 'key-verify' ? phpJsonResponse(200, new PhpArray()) : emptyResponse(200);
     return { ...answer, verdict: 'accepted', detail: { ...detail, outcome } };

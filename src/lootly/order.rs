@@ -2,14 +2,24 @@
 //!
 //! Field order of what is sent (the top level is sorted by `ksort` anyway; nested order is kept):
 //! - order: `id, total_price, total_tax, total_discounts, subtotal_price, taxes_included,
-//!   discount_codes [{code}], customer`
+//!   discount_codes [{code}], customer` ([`Order`], the guide's fields), then, for a
+//!   [`FullOrder`], what Lootly's official WooCommerce and Magento modules add when given:
+//!   `products [{product_id, product_name, product_price, quantity, categories [{category_id,
+//!   category_name}], applied_rule_ids, variantID, item_spent_amount, erp_sku}]` (absent fields
+//!   left out), `ip_address`, `guest`, `coupon_code`.
+//!
+//! Unknown fields policy: the typed inputs know every field Lootly's server or its official
+//! modules use and refuse any other (`invalid_field` naming it), because the server silently
+//! ignores what it does not name: a misspelt `taxes_include` would be signed, accepted with a 200
+//! and never counted. A payload with fields of your own goes through the untyped `request` (any
+//! JSON object, signed as given) and `validate_order`.
 //! - customer: `id, email, first_name, last_name, birthday, default_address {zip, country}`,
 //!   absent optional fields left out (a `null` birthday fails the whole order on the server).
 //! - refund: `id, transactions [{amount}]`; points: `customer_id, point_value`.
 
 use super::Params;
 use crate::error::{LoyaltyError, Result};
-use crate::php::{numeric, Array, Value};
+use crate::php::{filter_validate_email, numeric, numeric_php7, Array, Value};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// An order, as `orders-completed` (or -paid, -fulfilled, -processing) takes it.
@@ -32,6 +42,122 @@ pub struct Order {
     #[serde(default)]
     pub discount_codes: Vec<String>,
     pub customer: Customer,
+}
+
+/// An [`Order`] with what Lootly's official modules add to it. Read from JSON it takes the
+/// order's fields and these at the same level, and refuses any other.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(from = "FullOrderFields")]
+pub struct FullOrder {
+    #[serde(flatten)]
+    pub order: Order,
+    /// The order's lines, for "buy a product / from a category" earning rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<Product>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Whether the buyer checked out as a guest (the official modules send it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest: Option<bool>,
+    /// The coupon code applied to the order, as the official modules send it besides `discount_codes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coupon_code: Option<String>,
+}
+
+/// Every field of a [`FullOrder`] at one level: serde cannot refuse unknown fields next to a
+/// flattened struct, so the whole order is read here and split.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullOrderFields {
+    id: String,
+    #[serde(deserialize_with = "amount")]
+    total_price: String,
+    #[serde(deserialize_with = "amount")]
+    total_tax: String,
+    #[serde(deserialize_with = "amount")]
+    total_discounts: String,
+    #[serde(deserialize_with = "amount")]
+    subtotal_price: String,
+    taxes_included: bool,
+    #[serde(default)]
+    discount_codes: Vec<String>,
+    customer: Customer,
+    #[serde(default)]
+    products: Vec<Product>,
+    #[serde(default)]
+    ip_address: Option<String>,
+    #[serde(default)]
+    guest: Option<bool>,
+    #[serde(default)]
+    coupon_code: Option<String>,
+}
+
+impl From<FullOrderFields> for FullOrder {
+    fn from(f: FullOrderFields) -> Self {
+        let order = Order {
+            id: f.id,
+            total_price: f.total_price,
+            total_tax: f.total_tax,
+            total_discounts: f.total_discounts,
+            subtotal_price: f.subtotal_price,
+            taxes_included: f.taxes_included,
+            discount_codes: f.discount_codes,
+            customer: f.customer,
+        };
+        FullOrder { order, products: f.products, ip_address: f.ip_address, guest: f.guest, coupon_code: f.coupon_code }
+    }
+}
+
+/// An order line, as Lootly's official modules send it; absent fields are left out.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Decimal text (`"19.99"`); a number is accepted and kept as written.
+    #[serde(default, deserialize_with = "optional_amount", skip_serializing_if = "Option::is_none")]
+    pub product_price: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<Category>,
+    /// The shop's price rules applied to the line (Magento: `"1,3"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_rule_ids: Option<Id>,
+    #[serde(default, rename = "variantID", skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<Id>,
+    #[serde(default, deserialize_with = "optional_amount", skip_serializing_if = "Option::is_none")]
+    pub item_spent_amount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erp_sku: Option<String>,
+}
+
+/// A product's category.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub category_id: Id,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
+}
+
+/// An id as the shop has it: text, or an integer (sent as a JSON integer).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Id {
+    Int(i64),
+    Text(String),
+}
+
+impl Id {
+    fn to_php(&self) -> Value {
+        match self {
+            Id::Int(i) => Value::Int(*i),
+            Id::Text(s) => Value::str(s),
+        }
+    }
 }
 
 /// A customer, inside an order or alone (`customers-create`).
@@ -92,6 +218,12 @@ fn amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Err
     })
 }
 
+fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct One(#[serde(deserialize_with = "amount")] String);
+    Ok(Option::<One>::deserialize(d)?.map(|One(s)| s))
+}
+
 fn amounts<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     struct One(#[serde(deserialize_with = "amount")] String);
@@ -132,6 +264,29 @@ impl Customer {
 
 impl Params for &Order {
     fn into_php(self) -> Result<Value> {
+        self.to_php(Vec::new())
+    }
+}
+
+impl Params for &FullOrder {
+    fn into_php(self) -> Result<Value> {
+        let mut products = Vec::with_capacity(self.products.len());
+        for (i, product) in self.products.iter().enumerate() {
+            products.push(product.to_php().map_err(|e| e.within(&format!("products[{i}]")))?);
+        }
+        let text = |v: &Option<String>| v.as_deref().map(Value::str);
+        self.order.to_php(vec![
+            ("products", (!products.is_empty()).then(|| Value::Array(Array::list(products)))),
+            ("ip_address", text(&self.ip_address)),
+            ("guest", self.guest.map(Value::Bool)),
+            ("coupon_code", text(&self.coupon_code)),
+        ])
+    }
+}
+
+impl Order {
+    /// The order's fields, then `extra`, checked with the server's rules.
+    fn to_php(&self, extra: Vec<(&str, Option<Value>)>) -> Result<Value> {
         for (field, value) in [
             ("total_price", &self.total_price),
             ("total_tax", &self.total_tax),
@@ -141,7 +296,7 @@ impl Params for &Order {
             check_amount(field, value)?;
         }
         let codes = self.discount_codes.iter().map(|c| pairs(vec![("code", Some(Value::str(c)))]));
-        let order = pairs(vec![
+        let mut fields = vec![
             ("id", Some(Value::str(&self.id))),
             ("total_price", Some(Value::str(&self.total_price))),
             ("total_tax", Some(Value::str(&self.total_tax))),
@@ -150,12 +305,39 @@ impl Params for &Order {
             ("taxes_included", Some(Value::str(if self.taxes_included { "1" } else { "0" }))),
             ("discount_codes", Some(Value::Array(Array::list(codes)))),
             ("customer", Some(self.customer.to_php())),
-        ]);
+        ];
+        fields.extend(extra);
+        let order = pairs(fields);
         let problems = validate_order(&order);
         match problems.into_iter().next() {
             Some(p) => Err(LoyaltyError::invalid(p.field, p.message)),
             None => Ok(order),
         }
+    }
+}
+
+impl Product {
+    fn to_php(&self) -> Result<Value> {
+        for (field, value) in [("product_price", &self.product_price), ("item_spent_amount", &self.item_spent_amount)] {
+            if let Some(v) = value {
+                check_amount(field, v)?;
+            }
+        }
+        let categories = self.categories.iter().map(|c| {
+            pairs(vec![("category_id", Some(c.category_id.to_php())), ("category_name", c.category_name.as_deref().map(Value::str))])
+        });
+        let text = |v: &Option<String>| v.as_deref().map(Value::str);
+        Ok(pairs(vec![
+            ("product_id", self.product_id.as_ref().map(Id::to_php)),
+            ("product_name", text(&self.product_name)),
+            ("product_price", text(&self.product_price)),
+            ("quantity", self.quantity.map(Value::Int)),
+            ("categories", (!self.categories.is_empty()).then(|| Value::Array(Array::list(categories)))),
+            ("applied_rule_ids", self.applied_rule_ids.as_ref().map(Id::to_php)),
+            ("variantID", self.variant_id.as_ref().map(Id::to_php)),
+            ("item_spent_amount", text(&self.item_spent_amount)),
+            ("erp_sku", text(&self.erp_sku)),
+        ]))
     }
 }
 
@@ -224,15 +406,19 @@ pub fn validate_order(order: &Value) -> Vec<Problem> {
         return vec![problem("", "not_an_object", "an order is a JSON object")];
     };
     match order.get_str("id") {
-        None | Some(Value::Null) => problems.push(problem("id", "missing", "the order id is required")),
-        Some(Value::Str(s)) if s.is_empty() => problems.push(problem("id", "missing", "the order id is required")),
-        Some(v) => check_length(&mut problems, "id", v),
+        Some(v) if present(v) => check_length(&mut problems, "id", v),
+        _ => problems.push(problem("id", "missing", "the order id is required")),
     }
     for field in ["total_price", "total_tax", "total_discounts", "subtotal_price"] {
         match order.get_str(field) {
-            None | Some(Value::Null) => problems.push(problem(field, "missing", format!("{field} is required"))),
-            Some(Value::Str(s)) if s.is_empty() => problems.push(problem(field, "missing", format!("{field} is required"))),
-            Some(v) if !is_numeric(v) => problems.push(problem(field, "not_numeric", format!("{field} must be a number"))),
+            Some(v) if !present(v) => problems.push(problem(field, "missing", format!("{field} is required"))),
+            None => problems.push(problem(field, "missing", format!("{field} is required"))),
+            Some(v) if !is_numeric(v, numeric) => problems.push(problem(field, "not_numeric", format!("{field} must be a number"))),
+            Some(v) if !is_numeric(v, numeric_php7) => problems.push(problem(
+                field,
+                "not_numeric",
+                format!("{field} is numeric on PHP 8 but not on PHP 7 (trailing whitespace): send it without"),
+            )),
             Some(_) => {}
         }
     }
@@ -280,15 +466,19 @@ fn customer_problems(customer: &Value, prefix: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let Some(c) = customer.as_array() else { return problems };
     let field = |name: &str| format!("{prefix}{name}");
-    match c.get_str("id") {
-        None | Some(Value::Null) => problems.push(problem(field("id"), "missing", "the customer id is required")),
-        Some(Value::Str(s)) if s.is_empty() => problems.push(problem(field("id"), "missing", "the customer id is required")),
-        Some(_) => {}
+    if !c.get_str("id").is_some_and(present) {
+        problems.push(problem(field("id"), "missing", "the customer id is required"));
     }
     match c.get_str("email") {
-        None | Some(Value::Null) => problems.push(problem(field("email"), "missing", "the customer email is required")),
-        Some(Value::Str(s)) if is_email(s) => check_length(&mut problems, &field("email"), &Value::str(s)),
-        Some(_) => problems.push(problem(field("email"), "not_an_email", "the customer email is not a valid address")),
+        Some(v) if !present(v) => problems.push(problem(field("email"), "missing", "the customer email is required")),
+        None => problems.push(problem(field("email"), "missing", "the customer email is required")),
+        Some(v @ Value::Str(s)) if filter_validate_email(s.as_bytes()) => check_length(&mut problems, &field("email"), v),
+        Some(Value::Int(_)) | Some(Value::Str(_)) => problems.push(problem(
+            field("email"),
+            "not_an_email",
+            "the customer email is not an address PHP's filter_var accepts (ASCII only)",
+        )),
+        Some(_) => problems.push(problem(field("email"), "not_an_email", "the customer email must be text")),
     }
     for name in ["first_name", "last_name"] {
         if let Some(v) = c.get_str(name) {
@@ -321,27 +511,24 @@ fn check_length(problems: &mut Vec<Problem>, field: &str, value: &Value) {
     }
 }
 
-/// Laravel's `numeric` rule: PHP's `is_numeric`.
-fn is_numeric(v: &Value) -> bool {
+/// Laravel 5.6's `required` rule: not null, not text that PHP's `trim` leaves empty, not an
+/// empty array.
+fn present(v: &Value) -> bool {
     match v {
-        Value::Int(_) | Value::Float(_) => true,
-        Value::Str(s) => numeric(s.as_bytes()).is_some(),
-        _ => false,
+        Value::Null => false,
+        Value::Str(s) => !s.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B']).is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => true,
     }
 }
 
-/// An address with one `@`, a non-empty local part and a dotted domain, no spaces.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let label_ok = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80);
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.contains(['@', ' ', '"', '(', ')', ',', ':', ';', '<', '>', '[', ']', '\\'])
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(label_ok)
+/// Laravel's `numeric` rule, PHP's `is_numeric`, with the string rule of one PHP version.
+fn is_numeric(v: &Value, string_rule: fn(&[u8]) -> Option<crate::php::Numeric>) -> bool {
+    match v {
+        Value::Int(_) | Value::Float(_) => true,
+        Value::Str(s) => string_rule(s.as_bytes()).is_some(),
+        _ => false,
+    }
 }
 
 /// `YYYY-MM-DD` with a real month and day (time after it allowed: `YYYY-MM-DD hh:mm:ss`).
@@ -377,6 +564,43 @@ mod tests {
         let ok = r#"{"id":"1","total_price":"10.00","total_tax":0,"total_discounts":" 1","subtotal_price":9.5,
             "taxes_included":true,"discount_codes":[{"code":"A"}],"customer":{"id":"7","email":"a@b.co","birthday":"2000-02-29"}}"#;
         assert_eq!(problems(ok), vec![]);
+    }
+
+    #[test]
+    fn the_servers_own_rules_on_php_7_and_8() {
+        let order = |total: &str, email: &str| {
+            format!(r#"{{"id":" ","total_price":{total},"total_tax":1,"total_discounts":1,"subtotal_price":1,
+                "taxes_included":1,"customer":{{"id":"1","email":{email}}}}}"#)
+        };
+        // Laravel's `required` trims; PHP 7's is_numeric refuses trailing whitespace; filter_var
+        // refuses non-ASCII addresses.
+        assert_eq!(
+            problems(&order(r#""10 ""#, r#""tarō@example.jp""#)),
+            vec![("id".into(), "missing"), ("total_price".into(), "not_numeric"), ("customer.email".into(), "not_an_email")]
+        );
+        assert_eq!(problems(&order(r#"" 10""#, r#""\"a.b\"@[192.0.2.1]""#)), vec![("id".into(), "missing")]);
+    }
+
+    #[test]
+    fn orders_take_what_the_official_modules_send() {
+        use crate::lootly::{sign, Credentials};
+        let text = r#"{"id":"7","total_price":"39.99","total_tax":"0.00","total_discounts":"0.00","subtotal_price":"39.99",
+            "taxes_included":false,"customer":{"id":"1","email":"a@b.co"},"ip_address":"192.0.2.7","guest":false,
+            "coupon_code":"SAVE5","products":[{"product_id":12,"product_name":"Mate","product_price":19.995,"quantity":2,
+            "categories":[{"category_id":"3","category_name":"Té"}],"applied_rule_ids":"1,3","variantID":"12-b",
+            "item_spent_amount":"39.99","erp_sku":"MT-1"}]}"#;
+        let order: FullOrder = serde_json::from_str(text).unwrap();
+        let signed = sign(&order, &Credentials::new("k", "s")).unwrap();
+        // The guide's Order alone keeps to the guide's fields.
+        assert!(serde_json::from_str::<Order>(text).unwrap_err().to_string().starts_with("unknown field"));
+        assert!(signed.canonical.contains(r#""coupon_code":"SAVE5","customer":"#), "{}", signed.canonical);
+        assert!(signed.canonical.contains(r#""guest":false,"id":"7","ip_address":"192.0.2.7","key":"k","products":[{"product_id":12,"product_name":"Mate","product_price":"19.995","quantity":2,"categories":[{"category_id":"3","category_name":"T\u00e9"}],"applied_rule_ids":"1,3","variantID":"12-b","item_spent_amount":"39.99","erp_sku":"MT-1"}]"#), "{}", signed.canonical);
+        // Anything else is refused, by name: the server would ignore a misspelt field silently.
+        let typo = text.replace("taxes_included", "taxes_include");
+        assert!(serde_json::from_str::<FullOrder>(&typo).unwrap_err().to_string().contains("taxes_include"));
+        let bad_price = text.replace("19.995", "\"19,99\"");
+        let e = sign(&serde_json::from_str::<FullOrder>(&bad_price).unwrap(), &Credentials::new("k", "s")).unwrap_err();
+        assert_eq!(e.field(), Some("products[0].product_price"));
     }
 
     #[test]

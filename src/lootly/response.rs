@@ -8,7 +8,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Meaning {
-    /// 200: signature accepted, job queued.
+    /// 200: signature accepted, job queued. Not "valid" and not "rewarded": the job checks the
+    /// order later and drops it silently, and counts only the order status the merchant rewards
+    /// (`orders-paid` by default for a custom-API merchant).
     Accepted,
     /// 201: signature accepted but no such webhook type.
     UnknownEndpoint,

@@ -1,20 +1,24 @@
 //! Lootly's signatures: the HMAC of signed webhooks (PHP's `ksort` + `json_encode` +
 //! `hash_hmac('sha256')` + `base64_encode`), its verification, and the widget's MD5 values.
 
-use super::{Credentials, Params};
+use super::{Credentials, Params, ServerPhp};
 use crate::error::{LoyaltyError, Result};
 use crate::php::{
-    json_decode, json_decode_bytes, json_encode, ksort, ksort_order, numeric, object_members, sorts_to_itself, write_string,
-    Array, Key, Mode, Value,
+    json_decode, json_decode_bytes, json_encode, ksort, ksort_as, ksort_order_as, numeric, object_members, write_string, Array,
+    Key, Mode, PhpMajor, Value,
 };
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
-/// The top-level keys the server removes before it verifies (`hmac`, `_url`): a payload
-/// cannot carry them.
-const STRIPPED_BY_SERVER: [&str; 2] = ["hmac", "_url"];
+/// The top-level keys a payload cannot carry: `hmac` and `_url`, which the server removes before
+/// it verifies, and the names of the webhook route's parameters, `integration` and `webhook`:
+/// Laravel's `$request->integration` looks in the body before the route, so a body's
+/// `integration` reroutes the webhook (a 500, another verifier, or no verification at all);
+/// `webhook` is the route's other parameter, refused for the same reason.
+const RESERVED: [&str; 4] = ["hmac", "_url", "integration", "webhook"];
+
 
 /// A signed payload: what was signed, its HMAC, and the body to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +34,19 @@ pub struct Signed {
 }
 
 /// `data-shop-id`: lowercase hex `md5(shop_domain . api_secret)`, the domain exactly as it was
-/// registered with Lootly (scheme and trailing slash included, never normalised).
+/// registered with Lootly (scheme and trailing slash included, never normalised), and the secret
+/// as given: the widget's server (`ValidConnection`) does not trim it.
 pub fn shop_id(shop_domain: &str, api_secret: &str) -> String {
     md5_hex(shop_domain, api_secret)
 }
 
-/// `data-customer-signature`: lowercase hex `md5(customer_id . api_secret)`.
+/// `data-customer-signature`: lowercase hex `md5(customer_id . trim(api_secret))`, exactly as
+/// the widget's server (`CustomerAuth`) checks it: that check trims the secret (PHP's `trim`:
+/// spaces, `\t`, `\n`, `\r`, `\0`, `\x0B`), where the shop id's check does not. Lootly's
+/// secrets have no surrounding whitespace, so both agree; for a secret that has some, each
+/// value is the one its own check computes.
 pub fn customer_signature(customer_id: &str, api_secret: &str) -> String {
-    md5_hex(customer_id, api_secret)
+    md5_hex(customer_id, api_secret.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B']))
 }
 
 fn md5_hex(a: &str, b: &str) -> String {
@@ -74,8 +83,10 @@ pub(super) fn base64(digest: [u8; 32]) -> String {
 /// `ksort`, encodes with `json_encode`, and appends the HMAC as `hmac`.
 ///
 /// The payload is taken as the server will see it (`json_decode($body, true)`), so what is
-/// signed is exactly what the server recomputes. It must be a JSON object without `hmac` or
-/// `_url`; a `key` in it must equal the api key.
+/// signed is exactly what the server recomputes. It must be a JSON object without `hmac`,
+/// `_url`, `integration` or `webhook`; a `key` in it must equal the api key. Unless the
+/// credentials name the server's PHP version, a payload whose keys PHP 7 and PHP 8 sort
+/// differently is refused (`php_version_dependent`).
 pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
     if let Some(signed) = params.json_text().and_then(|text| sign_text_directly(text, creds)) {
         return Ok(signed);
@@ -83,7 +94,7 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
     let Value::Array(mut payload) = params.into_php()?.into_php_view() else {
         return Err(LoyaltyError::invalid("params", "must be a JSON object"));
     };
-    for reserved in STRIPPED_BY_SERVER {
+    for reserved in RESERVED {
         if payload.get_str(reserved).is_some() {
             return Err(LoyaltyError::ReservedField { field: reserved.to_string() });
         }
@@ -93,7 +104,8 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
         Some(Value::Str(k)) if *k == creds.api_key => {}
         Some(_) => return Err(LoyaltyError::invalid("key", "differs from the api key of the credentials")),
     }
-    ksort(&mut payload);
+    let php = sorting_php(creds);
+    ksort_as(&mut payload, php);
     // The server decodes the body, sorts its top level again and re-encodes it: sign that.
     // PHP's decode → ksort → encode is not always a fixed point (`-0.0` prints as `-0`, which
     // decodes as the integer 0; numeric-looking keys need not sort transitively), so send the
@@ -102,22 +114,44 @@ pub fn sign(params: impl Params, creds: &Credentials) -> Result<Signed> {
     // Fast path: when a second `ksort` leaves the order as it is and no float is `-0.0`, the
     // server's decode → `ksort` → encode gives back the very text (see [`settled`]), so there
     // is nothing to re-read. That is every ordinary payload, and it saves 30–35% of the work.
-    let is_settled = settled(&payload);
+    let is_settled = settled(&payload, php);
+    // When the version is unknown, PHP 7 must compute the same text as PHP 8. For a settled
+    // payload it does when its sort keeps PHP 8's order (the values re-encode alike on both).
+    let either = creds.server_php() == ServerPhp::Either;
+    let settled_on_php7 = either && is_settled && sorts_to_itself(&payload, PhpMajor::Php7);
     let mut sent = json_encode(&Value::Array(payload))?;
     let canonical = if is_settled {
         sent.clone()
     } else {
-        let mut canonical = server_view(&sent)?;
+        let mut canonical = server_view(&sent, php)?;
         for _ in 0..SETTLE_ROUNDS {
             if canonical == sent {
                 break;
             }
             sent = canonical;
-            canonical = server_view(&sent)?;
+            canonical = server_view(&sent, php)?;
         }
         canonical
     };
+    if either && !settled_on_php7 && (is_settled || server_view(&sent, PhpMajor::Php7)? != canonical) {
+        return Err(LoyaltyError::PhpVersionDependent { field: "params".into() });
+    }
     Ok(finish(sent, canonical, creds))
+}
+
+/// The `ksort` the signature is made with: PHP 7's for a PHP 7 server, PHP 8's otherwise (for an
+/// unknown version, what PHP 8 computes is signed and PHP 7 must compute the same).
+fn sorting_php(creds: &Credentials) -> PhpMajor {
+    match creds.server_php() {
+        ServerPhp::Php7 => PhpMajor::Php7,
+        ServerPhp::Php8 | ServerPhp::Either => PhpMajor::Php8,
+    }
+}
+
+/// Whether `ksort` on that PHP version leaves the array's order as it is.
+fn sorts_to_itself(array: &Array, php: PhpMajor) -> bool {
+    let keys: Vec<&Key> = array.iter().map(|(k, _)| k).collect();
+    ksort_order_as(&keys, php).iter().enumerate().all(|(i, &j)| i == j)
 }
 
 /// The HMAC of `canonical`, and the body: `sent` with `"hmac"` appended last.
@@ -136,25 +170,28 @@ fn finish(sent: String, canonical: String, creds: &Credentials) -> Signed {
 /// re-encoded straight from the text ([`object_members`]), the top-level keys sorted, and the
 /// result is the same as the full path's. `None` (take the full path) for anything unusual: a
 /// payload `object_members` leaves alone, a `key`, `hmac` or `_url` member (checked or refused
-/// there), keys a second `ksort` would move.
+/// there), keys a second `ksort` would move, keys PHP 7 and PHP 8 would order differently.
 fn sign_text_directly(text: &str, creds: &Credentials) -> Option<Signed> {
     let mut members = object_members(text)?;
-    if members.members.iter().any(|(k, _)| matches!(k, Key::Str(s) if s == "key" || STRIPPED_BY_SERVER.contains(&s.as_str()))) {
+    if members.members.iter().any(|(k, _)| matches!(k, Key::Str(s) if s == "key" || RESERVED.contains(&s.as_str()))) {
         return None;
     }
+    let php = sorting_php(creds);
     let start = members.text.len();
     write_string(&mut members.text, &creds.api_key);
     members.members.push((Key::from("key"), start..members.text.len()));
     let keys: Vec<&Key> = members.members.iter().map(|(k, _)| k).collect();
-    let order = ksort_order(&keys);
-    // Keys that are all non-numeric strings compare bytewise, a total order, so one sort is a
-    // fixed point; otherwise (integer or numeric-looking keys need not compare transitively)
-    // check that a second sort keeps the order.
+    let order = ksort_order_as(&keys, php);
+    // Keys that are all non-numeric strings compare bytewise on PHP 7 and 8 alike (PHP 7's
+    // numeric strings are a subset of PHP 8's), a total order, so one sort is a fixed point;
+    // otherwise (integer or numeric-looking keys need not compare transitively) check that a
+    // second sort keeps the order, and that PHP 7 keeps it too when the version is unknown.
     let bytewise = keys.iter().all(|k| matches!(k, Key::Str(s) if numeric(s.as_bytes()).is_none()));
     if !bytewise {
         let sorted: Vec<&Key> = order.iter().map(|&i| keys[i]).collect(); // no-panic: a permutation
-        if ksort_order(&sorted).iter().enumerate().any(|(i, &j)| i != j) {
-            return None; // not a fixed point of PHP's ksort: the full path settles it
+        let keeps = |php| ksort_order_as(&sorted, php).iter().enumerate().all(|(i, &j)| i == j);
+        if !keeps(php) || (creds.server_php() == ServerPhp::Either && !keeps(PhpMajor::Php7)) {
+            return None; // not a fixed point of PHP's ksort: the full path settles it (or refuses)
         }
     }
     let mut sent = String::with_capacity(members.text.len() + 8 * order.len() + 32);
@@ -184,7 +221,7 @@ const SETTLE_ROUNDS: usize = 4;
 ///   same float, or, when it has no `.` or exponent, to the integer with the same digits
 ///   (never beyond 64 bits: from 1e17 on PHP prints an exponent). All but `-0.0`, which prints
 ///   as `-0`, an integer that prints as `0`.
-fn settled(sorted: &Array) -> bool {
+fn settled(sorted: &Array, php: PhpMajor) -> bool {
     fn no_minus_zero(value: &Value) -> bool {
         match value {
             Value::Float(f) => !(*f == 0.0 && f.is_sign_negative()),
@@ -193,16 +230,16 @@ fn settled(sorted: &Array) -> bool {
             _ => true,
         }
     }
-    sorts_to_itself(sorted) && sorted.iter().all(|(_, v)| no_minus_zero(v))
+    sorts_to_itself(sorted, php) && sorted.iter().all(|(_, v)| no_minus_zero(v))
 }
 
-/// What the server signs for a body whose members (without `hmac`) are `text`:
-/// `json_encode(ksort(json_decode($text, true)))`.
-fn server_view(text: &str) -> Result<String> {
+/// What the server (on that PHP version) signs for a body whose members (without `hmac`) are
+/// `text`: `json_encode(ksort(json_decode($text, true)))`.
+fn server_view(text: &str, php: PhpMajor) -> Result<String> {
     let Value::Array(mut payload) = json_decode(text, Mode::Assoc)? else {
         return Err(LoyaltyError::invalid("params", "must be a JSON object"));
     };
-    ksort(&mut payload);
+    ksort_as(&mut payload, php);
     json_encode(&Value::Array(payload))
 }
 
@@ -222,7 +259,7 @@ pub fn verify(body: &[u8], api_secret: &str) -> bool {
 }
 
 /// `hash_equals`: false at once on a length mismatch, otherwise time independent of content.
-fn constant_time_eq(known: &[u8], user: &[u8]) -> bool {
+pub(super) fn constant_time_eq(known: &[u8], user: &[u8]) -> bool {
     known.len() == user.len() && known.iter().zip(user).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
@@ -289,8 +326,8 @@ mod tests {
         ];
         for params in settled_cases {
             let (payload, text) = first_encoding(params);
-            assert!(settled(&payload), "{params}");
-            assert_eq!(server_view(&text).unwrap(), text, "{params}");
+            assert!(settled(&payload, PhpMajor::Php8), "{params}");
+            assert_eq!(server_view(&text, PhpMajor::Php8).unwrap(), text, "{params}");
         }
         let unsettled_cases = [
             r#"{"a":-0.0}"#,
@@ -300,16 +337,40 @@ mod tests {
         ];
         for params in unsettled_cases {
             let (payload, text) = first_encoding(params);
-            assert!(!settled(&payload), "{params}");
-            assert_ne!(server_view(&text).unwrap(), text, "{params}");
-            let signed = sign(params, &Credentials::new("k", "s")).unwrap();
+            assert!(!settled(&payload, PhpMajor::Php8), "{params}");
+            assert_ne!(server_view(&text, PhpMajor::Php8).unwrap(), text, "{params}");
+            let signed = sign(params, &Credentials::new("k", "s").for_server_php(ServerPhp::Php8)).unwrap();
             assert!(verify(signed.body.as_bytes(), "s"), "{params}");
+        }
+    }
+
+    #[test]
+    fn keys_php_7_and_php_8_sort_differently_need_the_servers_version() {
+        // PHP 8.2 sorts "10" before "id" (as text), PHP 7.4 after it ("id" reads as 0).
+        let params = r#"{"id":"1","10":"x"}"#;
+        let e = sign(params, &Credentials::new("k", "s")).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("php_version_dependent", Some("params")));
+        assert!(e.to_string().contains("serverPhp"));
+        let php8 = sign(params, &Credentials::new("k", "s").for_server_php(ServerPhp::Php8)).unwrap();
+        assert_eq!(php8.canonical, r#"{"10":"x","id":"1","key":"k"}"#);
+        let php7 = sign(params, &Credentials::new("k", "s").for_server_php(ServerPhp::Php7)).unwrap();
+        assert_eq!(php7.canonical, r#"{"id":"1","key":"k","10":"x"}"#);
+        // `key` is always there: on PHP 7 a positive integer key sorts after it, on PHP 8 before.
+        assert_eq!(sign(r#"{"9":"y"}"#, &Credentials::new("k", "s")).unwrap_err().code(), "php_version_dependent");
+        // Keys both sort alike are signed without naming a version, on either path.
+        for alike in [r#"{"-5":"x","a":"y"}"#, r#"{"a":-0.0,"b":1}"#, r#"{" 7":1,"b":2}"#] {
+            let either = sign(alike, &Credentials::new("k", "s")).unwrap();
+            assert_eq!(either, sign(alike, &Credentials::new("k", "s").for_server_php(ServerPhp::Php7)).unwrap(), "{alike}");
         }
     }
 
     #[test]
     fn reserved_and_conflicting_keys_are_refused() {
         let creds = Credentials::new("k", "s");
+        for route_parameter in ["integration", "webhook"] {
+            let e = sign(format!(r#"{{"id":1,"{route_parameter}":"zapier"}}"#).as_str(), &creds).unwrap_err();
+            assert_eq!((e.code(), e.field()), ("reserved_field", Some(route_parameter)));
+        }
         assert_eq!(sign(r#"{"hmac":"x"}"#, &creds).unwrap_err().code(), "reserved_field");
         assert_eq!(sign(r#"{"_url":"x"}"#, &creds).unwrap_err().field(), Some("_url"));
         assert_eq!(sign(r#"{"key":"other"}"#, &creds).unwrap_err().field(), Some("key"));
@@ -331,5 +392,9 @@ mod tests {
     fn md5_values_use_the_domain_exactly_as_given() {
         assert_ne!(shop_id("https://shop.com", "s"), shop_id("https://shop.com/", "s"));
         assert_eq!(customer_signature("", ""), "d41d8cd98f00b204e9800998ecf8427e");
+        // CustomerAuth trims the secret, ValidConnection does not (PHP's trim set only: \x0C stays).
+        assert_eq!(customer_signature("42", " \t\x0Bs\0\r\n"), customer_signature("42", "s"));
+        assert_ne!(customer_signature("42", "\x0Cs"), customer_signature("42", "s"));
+        assert_ne!(shop_id("https://shop.com", "s\n"), shop_id("https://shop.com", "s"));
     }
 }

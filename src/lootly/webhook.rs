@@ -1,6 +1,6 @@
 //! The signed webhook requests: `POST {base}/integrations/webhooks/{slug}/{type}`.
 
-use super::order::{Customer, Order, PointsChange, Refund};
+use super::order::{Customer, FullOrder, Id, Order, PointsChange, Refund};
 use super::{sign, Credentials, Params};
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
@@ -21,10 +21,18 @@ pub enum WebhookType {
     PointsSubtract,
     KeyVerify,
     AppInstalled,
+    /// Newer than the 2019 server (Lootly's Magento module, 2025): an order closed.
+    OrdersClosed,
+    /// The rewards a customer can spend points on.
+    RewardsList,
+    /// One customer's points (`customer`; not `customers-create`).
+    CustomerInfo,
+    /// Spends a customer's points on a reward and answers the coupon code.
+    RedeemReward,
 }
 
 impl WebhookType {
-    pub const ALL: [WebhookType; 11] = [
+    pub const ALL: [WebhookType; 15] = [
         WebhookType::OrdersCompleted,
         WebhookType::OrdersPaid,
         WebhookType::OrdersFulfilled,
@@ -36,6 +44,10 @@ impl WebhookType {
         WebhookType::PointsSubtract,
         WebhookType::KeyVerify,
         WebhookType::AppInstalled,
+        WebhookType::OrdersClosed,
+        WebhookType::RewardsList,
+        WebhookType::CustomerInfo,
+        WebhookType::RedeemReward,
     ];
 
     /// The last segment of the webhook's URL.
@@ -52,6 +64,10 @@ impl WebhookType {
             WebhookType::PointsSubtract => "points-subtract",
             WebhookType::KeyVerify => "key-verify",
             WebhookType::AppInstalled => "app-installed",
+            WebhookType::OrdersClosed => "orders-closed",
+            WebhookType::RewardsList => "rewards-list",
+            WebhookType::CustomerInfo => "customer",
+            WebhookType::RedeemReward => "redeem-reward",
         }
     }
 }
@@ -117,17 +133,26 @@ pub fn request(kind: WebhookType, params: impl Params, creds: &Credentials, endp
         .body(signed.body))
 }
 
+/// `kind` itself when it takes an order.
+fn order_type(kind: WebhookType) -> Result<WebhookType> {
+    match kind {
+        WebhookType::OrdersCompleted | WebhookType::OrdersPaid | WebhookType::OrdersFulfilled | WebhookType::OrdersProcessing => Ok(kind),
+        _ => Err(LoyaltyError::invalid("type", format!("{} does not take an order", kind.as_str()))),
+    }
+}
+
 /// Typed shortcuts, one per webhook.
 impl Order {
     /// `orders-completed` (or `OrdersPaid`/`OrdersFulfilled`/`OrdersProcessing` via `kind`).
     pub fn request(&self, kind: WebhookType, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
-        if !matches!(
-            kind,
-            WebhookType::OrdersCompleted | WebhookType::OrdersPaid | WebhookType::OrdersFulfilled | WebhookType::OrdersProcessing
-        ) {
-            return Err(LoyaltyError::invalid("type", format!("{} does not take an order", kind.as_str())));
-        }
-        request(kind, self, creds, endpoint)
+        request(order_type(kind)?, self, creds, endpoint)
+    }
+}
+
+impl FullOrder {
+    /// `orders-completed` (or `OrdersPaid`/`OrdersFulfilled`/`OrdersProcessing` via `kind`).
+    pub fn request(&self, kind: WebhookType, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+        request(order_type(kind)?, self, creds, endpoint)
     }
 }
 
@@ -181,6 +206,54 @@ pub fn app_installed(shop_url: &str, api_endpoint: Option<&str>, creds: &Credent
     request(WebhookType::AppInstalled, Value::Array(params), creds, endpoint)
 }
 
+/// `{…params, "t": now}` as a PHP array, for the endpoints that carry the time.
+fn with_time<const N: usize>(params: [(&str, Value); N], now: i64) -> Value {
+    let mut array = Array::from_pairs(params);
+    array.set("t", Value::Int(now));
+    Value::Array(array)
+}
+
+fn required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(LoyaltyError::missing(field));
+    }
+    Ok(())
+}
+
+/// `orders-closed` (sent by Lootly's Magento module), stamped with `now` (unix seconds).
+pub fn order_closed(order_id: &str, now: i64, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+    required("id", order_id)?;
+    request(WebhookType::OrdersClosed, with_time([("id", Value::str(order_id))], now), creds, endpoint)
+}
+
+/// `rewards-list`: the rewards customers can spend points on (read the answer with
+/// [`read_rewards_list`](super::read_rewards_list)).
+pub fn rewards_list(now: i64, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+    request(WebhookType::RewardsList, with_time([], now), creds, endpoint)
+}
+
+/// `customer`: one customer's points (read the answer with [`read_customer_info`](super::read_customer_info)).
+pub fn customer_info(customer_id: &str, now: i64, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+    required("customer_id", customer_id)?;
+    request(WebhookType::CustomerInfo, with_time([("customer_id", Value::str(customer_id))], now), creds, endpoint)
+}
+
+/// `redeem-reward`: spends the customer's points on the reward; the answer holds the coupon code
+/// to apply at checkout ([`read_redeemed_reward`](super::read_redeemed_reward)). Not idempotent:
+/// sending it twice spends twice.
+pub fn redeem_reward(customer_email: &str, reward_id: &Id, now: i64, creds: &Credentials, endpoint: &Endpoint) -> Result<Request> {
+    required("customer_email", customer_email)?;
+    if matches!(reward_id, Id::Text(t) if t.trim().is_empty()) {
+        return Err(LoyaltyError::missing("reward_id"));
+    }
+    let reward = match reward_id {
+        Id::Int(i) => Value::Int(*i),
+        Id::Text(t) => Value::str(t),
+    };
+    let params = with_time([("customer_email", Value::str(customer_email)), ("reward_id", reward)], now);
+    request(WebhookType::RedeemReward, params, creds, endpoint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +264,21 @@ mod tests {
             assert_eq!(t.as_str().parse::<WebhookType>().unwrap(), t);
         }
         assert_eq!("orders".parse::<WebhookType>().unwrap_err().field(), Some("type"));
+    }
+
+    #[test]
+    fn the_newer_endpoints_carry_the_time_they_are_given() {
+        let creds = Credentials::new("k", "s");
+        let endpoint = Endpoint::default();
+        let body = |r: Request| r.body.unwrap_or_default();
+        let redeem = redeem_reward("a@b.co", &Id::Int(7), 1767225600, &creds, &endpoint).unwrap();
+        assert_eq!(redeem.url, "https://lootly.io/integrations/webhooks/common/redeem-reward");
+        assert!(body(redeem).starts_with(r#"{"customer_email":"a@b.co","key":"k","reward_id":7,"t":1767225600,"hmac":"#));
+        assert!(body(rewards_list(5, &creds, &endpoint).unwrap()).starts_with(r#"{"key":"k","t":5,"hmac":"#));
+        assert!(body(customer_info("42", 5, &creds, &endpoint).unwrap()).starts_with(r#"{"customer_id":"42","key":"k","t":5,"#));
+        assert!(order_closed("100001", 5, &creds, &endpoint).unwrap().url.ends_with("/orders-closed"));
+        assert_eq!(customer_info(" ", 5, &creds, &endpoint).unwrap_err().code(), "missing_field");
+        assert_eq!(redeem_reward("a@b.co", &Id::Text("".into()), 5, &creds, &endpoint).unwrap_err().field(), Some("reward_id"));
     }
 
     #[test]

@@ -1,45 +1,96 @@
-//! PHP 8's `ksort($array)` with the default `SORT_REGULAR` flag, byte for byte.
+//! PHP's `ksort($array)` with the default `SORT_REGULAR` flag, byte for byte, as PHP 8 and as
+//! PHP 7 sort.
 //!
-//! Keys compare as PHP 8 compares them (integers numerically, numeric strings as numbers, other
-//! strings bytewise, an integer against a non-numeric string as text), ties keep their original
-//! order (PHP 8 sorts stably), and the order of the comparisons is that of PHP's own hybrid
-//! insertion sort / quicksort, so that even keys that do not compare transitively (`"10"`,
-//! `"9a"`, `9`) come out in PHP's order.
+//! PHP 8 compares keys as integers numerically, numeric strings as numbers, other strings
+//! bytewise, and an integer against a non-numeric string as text; ties keep their original order
+//! (PHP 8 sorts stably). PHP 7 differs in two ways: an integer against a string key reads the
+//! string's leading number (`"id"` → 0, `"9a"` → 9), and a string with trailing whitespace is not
+//! numeric; its sort is not stable. Both run PHP's own hybrid insertion sort / quicksort, and the
+//! order of the comparisons is that sort's, so that even keys that do not compare transitively
+//! (`"10"`, `"9a"`, `9`) come out in PHP's order.
 
-use super::number::{numeric, Numeric};
+use super::number::{numeric, numeric_php7, numeric_prefix_php7, Numeric};
 use super::value::{Array, Key};
 use std::cmp::Ordering;
 
-/// Sorts the array's top-level keys in place, as `ksort` does.
+/// The PHP major version whose `ksort` to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PhpMajor {
+    Php7,
+    Php8,
+}
+
+/// Sorts the array's top-level keys in place, as PHP 8's `ksort` does.
 pub fn ksort(array: &mut Array) {
-    let order = sorted_order(array);
+    ksort_as(array, PhpMajor::Php8);
+}
+
+/// Sorts the array's top-level keys in place, as `ksort` does on that PHP version.
+pub fn ksort_as(array: &mut Array, php: PhpMajor) {
+    let order = sorted_order(array, php);
     let entries = array.entries_mut();
     let mut taken: Vec<Option<_>> = std::mem::take(entries).into_iter().map(Some).collect();
     entries.extend(order.into_iter().filter_map(|i| taken[i].take())); // no-panic: order is a permutation
 }
 
-/// Whether `ksort` would leave the array as it is.
+/// Whether PHP 8's `ksort` would leave the array as it is.
 pub fn sorts_to_itself(array: &Array) -> bool {
-    sorted_order(array).iter().enumerate().all(|(i, &j)| i == j)
+    sorted_order(array, PhpMajor::Php8).iter().enumerate().all(|(i, &j)| i == j)
 }
 
 /// The positions of the entries in the order `ksort` puts them.
-fn sorted_order(array: &Array) -> Vec<usize> {
+fn sorted_order(array: &Array, php: PhpMajor) -> Vec<usize> {
     let keys: Vec<&Key> = array.iter().map(|(k, _)| k).collect();
-    ksort_order(&keys)
+    ksort_order_as(&keys, php)
 }
 
-/// The positions of these keys (an array's, in its order) in the order `ksort` puts them.
+/// The positions of these keys (an array's, in its order) in the order PHP 8's `ksort` puts them.
 pub fn ksort_order(keys: &[&Key]) -> Vec<usize> {
+    ksort_order_as(keys, PhpMajor::Php8)
+}
+
+/// The positions of these keys in the order `ksort` puts them on that PHP version.
+pub fn ksort_order_as(keys: &[&Key], php: PhpMajor) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    // Whether each string key is numeric, worked out once rather than at every comparison.
-    let numerics: Vec<Option<Numeric>> =
-        keys.iter().map(|k| if let Key::Str(s) = k { numeric(s.as_bytes()) } else { None }).collect();
-    // Ties keep their original order: PHP 8 sorts stably. no-panic: indices of `keys`.
-    zend_sort(&mut order, &|a: &usize, b: &usize| {
-        compare_known(keys[*a], numerics[*a], keys[*b], numerics[*b]).then(a.cmp(b))
-    });
+    let strings = |read: fn(&[u8]) -> Option<Numeric>| -> Vec<Option<Numeric>> {
+        keys.iter().map(|k| if let Key::Str(s) = k { read(s.as_bytes()) } else { None }).collect()
+    };
+    match php {
+        PhpMajor::Php8 => {
+            // Whether each string key is numeric, worked out once rather than at every comparison.
+            let numerics = strings(numeric);
+            // Ties keep their original order: PHP 8 sorts stably. no-panic: indices of `keys`.
+            zend_sort(&mut order, &|a: &usize, b: &usize| {
+                compare_known(keys[*a], numerics[*a], keys[*b], numerics[*b]).then(a.cmp(b))
+            });
+        }
+        PhpMajor::Php7 => {
+            let (numerics, prefixes) = (strings(numeric_php7), strings(numeric_prefix_php7));
+            // PHP 7 sorts unstably: ties are left where the sort leaves them. no-panic: indices.
+            zend_sort(&mut order, &|a: &usize, b: &usize| {
+                compare_php7(keys[*a], numerics[*a], prefixes[*a], keys[*b], numerics[*b], prefixes[*b])
+            });
+        }
+    }
     order
+}
+
+/// PHP 7's `php_array_key_compare`: two integers numerically, two strings with
+/// `zendi_smart_strcmp` (PHP 7's numeric strings), an integer against a string as two integers,
+/// the string read as its leading number (0 when it has none), or as doubles when that number is
+/// one.
+fn compare_php7(a: &Key, na: Option<Numeric>, pa: Option<Numeric>, b: &Key, nb: Option<Numeric>, pb: Option<Numeric>) -> Ordering {
+    let long_vs_string = |long: i64, prefix: Option<Numeric>| match prefix {
+        Some(Numeric::Long(y)) => long.cmp(&y),
+        Some(Numeric::Double { value, .. }) => sign_of(long as f64 - value),
+        None => long.cmp(&0),
+    };
+    match (a, b) {
+        (Key::Int(x), Key::Int(y)) => x.cmp(y),
+        (Key::Str(x), Key::Str(y)) => smart_strcmp(x.as_bytes(), na, y.as_bytes(), nb),
+        (Key::Int(x), Key::Str(_)) => long_vs_string(*x, pb),
+        (Key::Str(_), Key::Int(y)) => long_vs_string(*y, pa).reverse(),
+    }
 }
 
 /// PHP 8's comparison of two array keys (`php_array_key_compare_unstable_i`).
@@ -292,6 +343,20 @@ mod tests {
         // Expected order printed by PHP 8.2 for the same keys.
         let keys = ["b", "10", "9", "a", "1e1", " 5", "-1", "1.5", "Z", ""];
         assert_eq!(sorted(&keys), ["", "-1", "1.5", " 5", "9", "10", "1e1", "Z", "a", "b"]);
+    }
+
+    #[test]
+    fn mixed_keys_sort_as_php_7_sorts_them() {
+        // PHP 7.4 reads "id" as 0 against an integer key, so 10 sorts after it; PHP 8 compares
+        // "10" and "id" as text. Expected orders printed by PHP 7.4 (tests/php7).
+        let sorted7 = |keys: &[&str]| {
+            let mut a = Array::from_pairs(keys.iter().map(|k| (*k, Value::Null)));
+            ksort_as(&mut a, PhpMajor::Php7);
+            a.iter().map(|(k, _)| k.to_text().into_owned()).collect::<Vec<_>>()
+        };
+        assert_eq!(sorted(&["id", "10", "b"]), ["10", "b", "id"]);
+        assert_eq!(sorted7(&["id", "10", "b"]), ["b", "id", "10"]);
+        assert_eq!(sorted7(&["9a", "10", "5 ", "-1"]), ["-1", "5 ", "9a", "10"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod decode;
 mod encode;
+mod filter;
 mod ksort;
 mod number;
 mod query;
@@ -11,10 +12,11 @@ mod transcode;
 mod value;
 
 pub use decode::{json_decode, json_decode_bytes, Mode, DECODE_DEPTH};
+pub use filter::filter_validate_email;
 pub use encode::{json_encode, json_encode_into, write_string, ENCODE_DEPTH};
-pub use ksort::{compare_keys, ksort, ksort_order, sorts_to_itself};
-pub use number::{numeric, write_double, Numeric, Precision};
-pub use query::{http_build_query, rawurlencode, urlencode};
+pub use ksort::{compare_keys, ksort, ksort_as, ksort_order, ksort_order_as, sorts_to_itself, PhpMajor};
+pub use number::{numeric, numeric_php7, numeric_prefix_php7, write_double, Numeric, Precision};
+pub use query::{http_build_query, parse_query, rawurlencode, urldecode, urlencode};
 pub use transcode::{object_members, Members};
 pub use value::{Array, Key, Object, Value};
 

@@ -119,9 +119,37 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
+/// What may follow the number in `is_numeric_string`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trailing {
+    /// PHP 8, errors not allowed: whitespace only.
+    Whitespace,
+    /// PHP 7, errors not allowed: nothing.
+    Nothing,
+    /// PHP 7 with `allow_errors = 1` (how PHP 7's `ksort` reads a string key it compares with an
+    /// integer key): anything, the number is the leading prefix (`"9a"` reads as 9).
+    Anything,
+}
+
 /// PHP 8's `is_numeric_string` without errors allowed: optional surrounding whitespace, a sign,
 /// digits with an optional fraction and exponent. `None` when the string is not numeric.
 pub fn numeric(s: &[u8]) -> Option<Numeric> {
+    scan(s, Trailing::Whitespace)
+}
+
+/// PHP 7's `is_numeric_string` without errors allowed: as PHP 8's, but no trailing whitespace
+/// (`"10 "` is numeric on PHP 8 only). `is_numeric()` on PHP 7.
+pub fn numeric_php7(s: &[u8]) -> Option<Numeric> {
+    scan(s, Trailing::Nothing)
+}
+
+/// PHP 7's `is_numeric_string(…, allow_errors = 1)`: the number at the start of the string,
+/// whatever follows it (`"9a"` → 9, `"1e1x"` → 10.0); `None` when it does not start with one.
+pub fn numeric_prefix_php7(s: &[u8]) -> Option<Numeric> {
+    scan(s, Trailing::Anything)
+}
+
+fn scan(s: &[u8], trailing: Trailing) -> Option<Numeric> {
     let start = s.iter().position(|&b| !is_ws(b))?;
     let s = &s[start..]; // no-panic: start is a position found in s
     let negative = s.first() == Some(&b'-');
@@ -130,6 +158,7 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
     let is_double;
     let mut end; // end of the number inside `s`
     let mut digits = 0;
+    let mut sign_after_e = false;
     if body.first().is_some_and(u8::is_ascii_digit) {
         let zeros = body.iter().take_while(|&&b| b == b'0').count();
         end = after_sign + zeros;
@@ -142,6 +171,9 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
                     let mut e = end + 1;
                     if matches!(s.get(e), Some(b'-' | b'+')) {
                         e += 1;
+                        // PHP moves its cursor onto the sign (`ptr = e++`) before it looks for
+                        // a digit: the long-overflow check below starts one byte later.
+                        sign_after_e = true;
                     }
                     double = s.get(e).is_some_and(u8::is_ascii_digit);
                 }
@@ -166,7 +198,13 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
         value = parse_f64(&s[..len]);
         end = len;
     }
-    if !s[end..].iter().all(|&b| is_ws(b)) { // no-panic: end never passes s.len() (digits scanned in s)
+    let rest = &s[end..]; // no-panic: end never passes s.len() (digits scanned in s)
+    let trailing_ok = match trailing {
+        Trailing::Whitespace => rest.iter().all(|&b| is_ws(b)),
+        Trailing::Nothing => rest.is_empty(),
+        Trailing::Anything => true,
+    };
+    if !trailing_ok {
         return None;
     }
     let overflow = if negative { -1 } else { 1 };
@@ -178,7 +216,9 @@ pub fn numeric(s: &[u8]) -> Option<Numeric> {
         // PHP runs `strcmp(&ptr[-digits], long_min_digits)` with `ptr` at the end of the
         // digits: the comparison takes in the trailing whitespace too, so that
         // "9223372036854775808 " overflows like "9223372036854775808".
-        let window = &s[end - digits..]; // no-panic: the `digits` digits end at `end`
+        // (Only a prefix read can get here with a sign after an `e`: "…807e+x".)
+        let from = end - digits + usize::from(sign_after_e);
+        let window = &s[from..]; // no-panic: the `digits` digits end at `end`, and a sign follows
         let cmp = window.cmp(LONG_MIN_DIGITS);
         if !(cmp.is_lt() || (cmp.is_eq() && negative)) {
             let len = strtod_prefix(s);

@@ -2,7 +2,7 @@
 //! and query strings (RFC 1738: space as `+`, everything but `A-Za-z0-9-_.` as `%XX`).
 
 use super::number::{write_double, Precision};
-use super::value::Value;
+use super::value::{Array, Value};
 use crate::error::{LoyaltyError, Result};
 
 /// `http_build_query($data)` with the default separator `&` and RFC 1738 encoding. Nested
@@ -81,6 +81,54 @@ fn write_name(out: &mut String, key: &str, prefix: Option<&str>) {
     }
 }
 
+/// PHP's `parse_str($query, $array)` (what `$_GET` holds) for flat names: pairs split at `&`,
+/// name and value `urldecode`d, leading spaces of a name dropped, `.` and ` ` in it made `_`,
+/// integer-like names made integer keys, a repeated name keeping its first place and last value.
+/// `None` for what this reading does not cover: a name with `[` (PHP nests those), a NUL in a
+/// name, or bytes that are not UTF-8.
+pub fn parse_query(query: &str) -> Option<Array> {
+    let mut array = Array::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = urldecode(name)?;
+        let name = name.trim_start_matches(' ');
+        if name.contains(['[', '\0']) {
+            return None;
+        }
+        if name.is_empty() {
+            continue;
+        }
+        array.set(name.replace([' ', '.'], "_"), Value::Str(urldecode(value)?));
+    }
+    Some(array)
+}
+
+/// PHP's `urldecode`: `+` is a space, `%XX` a byte, anything else kept; `None` when the bytes
+/// are not UTF-8.
+pub fn urldecode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |at: usize| bytes.get(at).and_then(|c| char::from(*c).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8); // no-panic: two hex digits make at most 255
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// PHP's `urlencode`: RFC 1738, space as `+`.
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -132,6 +180,17 @@ fn encode_into(out: &mut String, s: &str, form: bool) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn query_strings_are_read_as_php_parse_str_reads_them() {
+        // php -r 'parse_str("a.b=1&+c=2&a.b=3&10=x&e%20f=%2Fy+z&=q&g&h=%ZZ", $o); echo json_encode($o);'
+        let parsed = parse_query("a.b=1&+c=2&a.b=3&10=x&e%20f=%2Fy+z&=q&g&h=%ZZ").unwrap();
+        assert_eq!(
+            crate::php::json_encode(&Value::Array(parsed)).unwrap(),
+            r#"{"a_b":"3","c":"2","10":"x","e_f":"\/y z","g":"","h":"%ZZ"}"#
+        );
+        assert!(parse_query("a[b]=1").is_none() && parse_query("a=%FF").is_none());
+    }
+
     use super::*;
     use crate::php::Array;
 

@@ -225,6 +225,17 @@ impl Object {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// `unset($object->{$name})`: the property's value, the others keeping their order.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        let at = self.entries.iter().position(|(k, _)| k == name)?;
+        Some(self.entries.remove(at).1)
+    }
+
+    /// `$object->{$name}`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.entries.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -5,19 +5,32 @@ use super::input::{bytes, integer, json_text, optional_string, status, string, s
 use super::output::{object, optional, request, signed};
 use crate::error::{LoyaltyError, Result};
 use crate::lootly::{
-    self, Credentials, Customer, Endpoint, Order, PointsChange, Refund, WebhookType, WidgetProps, DEFAULT_PROVIDER,
+    self, Credentials, Customer, Endpoint, FullOrder, PointsChange, Refund, ServerPhp, WebhookType, WidgetProps, DEFAULT_PROVIDER,
 };
 use crate::php::{json_decode, Mode};
 use wasm_bindgen::prelude::*;
 
-/// `{ apiKey, apiSecret, baseUrl?, slug? }`: the credentials and where the requests go.
+/// `{ apiKey, apiSecret, baseUrl?, slug?, serverPhp? }`: the credentials and where the requests go.
 fn options(value: &JsValue, default_slug: &str) -> Result<(Credentials, Endpoint)> {
-    let fields = Fields::new(value, "options", &["apiKey", "apiSecret", "baseUrl", "slug"])?;
-    let creds = super::platform::credentials(fields.required("apiKey")?, fields.required("apiSecret")?);
+    let fields = Fields::new(value, "options", &["apiKey", "apiSecret", "baseUrl", "slug", "serverPhp"])?;
+    let creds = super::platform::credentials(fields.required("apiKey")?, fields.required("apiSecret")?)
+        .for_server_php(server_php(&fields.get("serverPhp"))?);
     let base_url = fields.optional("baseUrl")?;
     let slug = fields.optional("slug")?;
     let endpoint = Endpoint::new(base_url.as_deref().unwrap_or(DEFAULT_PROVIDER), slug.as_deref().unwrap_or(default_slug))?;
     Ok((creds, endpoint))
+}
+
+/// `serverPhp`: 7 or 8, the PHP major version the Lootly server runs; unknown when left out.
+fn server_php(value: &JsValue) -> Result<ServerPhp> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ServerPhp::Either);
+    }
+    match integer(value, "serverPhp") {
+        Ok(7) => Ok(ServerPhp::Php7),
+        Ok(8) => Ok(ServerPhp::Php8),
+        _ => Err(LoyaltyError::invalid("serverPhp", "must be 7 or 8 (leave it out when unknown)")),
+    }
 }
 
 /// The slug of every webhook but `app-installed`.
@@ -55,7 +68,7 @@ pub fn webhook(kind: JsValue, params: JsValue, options: JsValue) -> JsResult<JsV
 }
 
 fn order(kind: WebhookType, order: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let order: Order = typed(&order, "order")?;
+    let order: FullOrder = typed(&order, "order")?;
     let (creds, endpoint) = self::options(&options, COMMON)?;
     Ok(request(order.request(kind, &creds, &endpoint)?))
 }
@@ -123,6 +136,83 @@ pub fn key_verify(options: JsValue, now: JsValue) -> JsResult<JsValue> {
     let (creds, endpoint) = self::options(&options, COMMON)?;
     let now = if now.is_undefined() { (js_sys::Date::now() / 1000.0).floor() as i64 } else { integer(&now, "now")? };
     Ok(request(lootly::key_verify(now, &creds, &endpoint)?))
+}
+
+/// `now` (unix seconds) as given, or the current time when left out: the binding reads the
+/// clock so that the core never does.
+fn now_or_clock(now: &JsValue) -> Result<i64> {
+    if now.is_undefined() {
+        Ok((js_sys::Date::now() / 1000.0).floor() as i64)
+    } else {
+        integer(now, "now")
+    }
+}
+
+#[wasm_bindgen(js_name = lootlyOrderClosed)]
+pub fn order_closed(order_id: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::order_closed(&string(&order_id, "orderId")?, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+#[wasm_bindgen(js_name = lootlyRewardsList)]
+pub fn rewards_list(options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::rewards_list(now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+#[wasm_bindgen(js_name = lootlyCustomerInfo)]
+pub fn customer_info(customer_id: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::customer_info(&string(&customer_id, "customerId")?, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+/// `redeem-reward` from `{ customerEmail, rewardId }` (`rewardId` text or an integer).
+#[wasm_bindgen(js_name = lootlyRedeemReward)]
+pub fn redeem_reward(redeem: JsValue, options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let fields = Fields::new(&redeem, "redeem", &["customerEmail", "rewardId"])?;
+    let email = fields.required("customerEmail")?;
+    let reward = fields.get("rewardId");
+    let reward_id = if reward.is_string() { lootly::Id::Text(string(&reward, "rewardId")?) } else { lootly::Id::Int(integer(&reward, "rewardId")?) };
+    let (creds, endpoint) = self::options(&options, COMMON)?;
+    Ok(request(lootly::redeem_reward(&email, &reward_id, now_or_clock(&now)?, &creds, &endpoint)?))
+}
+
+fn id_to_js(id: lootly::Id) -> JsValue {
+    match id {
+        lootly::Id::Int(i) => (i as f64).into(),
+        lootly::Id::Text(t) => t.into(),
+    }
+}
+
+/// `[{ rewardId, rewardName, pointsRequired, minimumOrderAmount? }]`; a refusal is thrown as `remote_error`.
+#[wasm_bindgen(js_name = lootlyReadRewardsList)]
+pub fn read_rewards_list(status: JsValue, body: JsValue) -> JsResult<js_sys::Array> {
+    let rewards = lootly::read_rewards_list(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(rewards
+        .into_iter()
+        .map(|r| {
+            object(&[
+                ("rewardId", id_to_js(r.reward_id)),
+                ("rewardName", r.reward_name.into()),
+                ("pointsRequired", (r.points_required as f64).into()),
+                ("minimumOrderAmount", optional(r.minimum_order_amount)),
+            ])
+        })
+        .collect())
+}
+
+/// `{ points }` of a `customer` answer.
+#[wasm_bindgen(js_name = lootlyReadCustomerInfo)]
+pub fn read_customer_info(status: JsValue, body: JsValue) -> JsResult<JsValue> {
+    let info = lootly::read_customer_info(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(object(&[("points", (info.points as f64).into())]))
+}
+
+/// `{ couponCode }` of a `redeem-reward` answer.
+#[wasm_bindgen(js_name = lootlyReadRedeemedReward)]
+pub fn read_redeemed_reward(status: JsValue, body: JsValue) -> JsResult<JsValue> {
+    let code = lootly::read_redeemed_reward(self::status(&status)?, &string(&body, "body")?)?;
+    Ok(object(&[("couponCode", code.into())]))
 }
 
 /// `app-installed` from `{ shopUrl, apiEndpoint? }`, on the `custom-api` slug unless told otherwise.
@@ -217,6 +307,53 @@ pub fn read_point_balance(status: JsValue, body: JsValue) -> JsResult<f64> {
 pub fn read_point_balances(status: JsValue, body: JsValue) -> JsResult<js_sys::Array> {
     let balances = lootly::read_point_balances(self::status(&status)?, &string(&body, "body")?)?;
     Ok(balances.into_iter().map(|(id, points)| object(&[("customerId", id.into()), ("points", (points as f64).into())])).collect())
+}
+
+/// `{ valid, reason?, hmac?, t? }` of a request Lootly sent the shop: `kind` `"query"` (a GET's
+/// query string) or `"body"` (a POST's bytes); lootly.js's `verifyRequest` reads the request.
+/// `secrets` is one secret or several (a rotation); `options` `{ maxAgeSeconds?, now?, seen? }`
+/// (`seen` is lootly.js's; `now` the current time when left out: the binding reads the clock so
+/// that the core never does).
+#[wasm_bindgen(js_name = lootlyVerifyIncoming)]
+pub fn verify_incoming(kind: JsValue, data: JsValue, secrets: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let secrets = if secrets.is_string() { vec![string(&secrets, "secrets")?] } else { strings(&secrets, "secrets")? };
+    if secrets.is_empty() || secrets.iter().any(String::is_empty) {
+        return Err(LoyaltyError::invalid("secrets", "give the api secret (or several, during a rotation), none empty").into());
+    }
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let freshness = if options.is_undefined() {
+        None
+    } else {
+        let fields = Fields::new(&options, "options", &["maxAgeSeconds", "now", "seen"])?;
+        let seen = fields.get("seen");
+        if !seen.is_undefined() && !seen.is_function() {
+            return Err(LoyaltyError::invalid("seen", "must be a function (hmac) => boolean or a promise of one").into());
+        }
+        let max_age = fields.get("maxAgeSeconds");
+        let now = fields.get("now");
+        if max_age.is_undefined() {
+            if !now.is_undefined() {
+                return Err(LoyaltyError::invalid("now", "only applies with maxAgeSeconds").into());
+            }
+            None
+        } else {
+            let max_age_seconds = u64::try_from(integer(&max_age, "maxAgeSeconds")?)
+                .map_err(|_| LoyaltyError::invalid("maxAgeSeconds", "must be a whole number of seconds, 0 or more"))?;
+            let now = if now.is_undefined() { (js_sys::Date::now() / 1000.0).floor() as i64 } else { integer(&now, "now")? };
+            Some(lootly::Freshness { now, max_age_seconds })
+        }
+    };
+    // The HMAC the package signs with (node:crypto's in Node, the core's elsewhere).
+    let hmac = super::platform::credentials(String::new(), String::new()).hmac();
+    let verdict = match string(&kind, "kind")?.as_str() {
+        "query" => lootly::verify_incoming(lootly::Incoming::Query(&string(&data, "query")?), &secrets, freshness, hmac),
+        "body" => lootly::verify_incoming(lootly::Incoming::Body(&bytes(&data, "body")?), &secrets, freshness, hmac),
+        _ => return Err(LoyaltyError::invalid("kind", "must be \"query\" or \"body\"").into()),
+    };
+    Ok(match verdict {
+        Ok(v) => object(&[("valid", true.into()), ("hmac", v.hmac.into()), ("t", v.t.map_or(JsValue::UNDEFINED, |t| (t as f64).into()))]),
+        Err(reason) => object(&[("valid", false.into()), ("reason", reason.as_str().into())]),
+    })
 }
 
 /// Refuses a provider that is not an http(s) origin: mountWidget loads a script from it.

@@ -24,8 +24,9 @@ const LOOTLY_FUNCTIONS = [
   "appInstalled", "couponCsv", "customer", "customerSignature", "keyVerify", "mountWidget", "orderCancelled",
   "orderCompleted", "orderFulfilled", "orderPaid", "orderProcessing", "pointBalance", "pointBalances", "pointsAdd",
   "pointsSubtract", "readPointBalance", "readPointBalances", "readResponse", "refund", "request", "scriptTag", "shopId",
-  "sign", "validateOrder", "verify", "widgetHtml", "widgetProps",
-];
+  "sign", "validateOrder", "verify", "verifyRequest", "widgetHtml", "widgetProps",
+  "orderClosed", "rewardsList", "customerInfo", "redeemReward", "readRewardsList", "readCustomerInfo", "readRedeemedReward",
+].sort();
 const PHP_FUNCTIONS = ["httpBuildQuery", "jsonDecode", "jsonEncode", "ksort", "phpView", "rawurlencode", "urlencode"];
 
 const creds = { apiKey: "xxx", apiSecret: "xxx" };
@@ -40,9 +41,23 @@ const order = {
   customer: { id: "001", email: "support@lootly.io", first_name: "James", birthday: "1970-01-01" },
 };
 
+/** Base64 of HMAC-SHA256 with WebCrypto (every runtime has it): an HMAC computed outside the library. */
+async function hmacBase64(secret, text) {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(text)));
+  return btoa(String.fromCharCode(...mac));
+}
+
 export function suite({ test, lib, vectorFiles, runtime }) {
   const { lootly, php, LoyaltyError } = lib;
   const throws = (fn, code, field) => throwsLoyalty(fn, LoyaltyError, code, field);
+  const rejects = async (promise, code, field) => {
+    const outcome = await promise.then(() => "resolved", (e) => e);
+    ok(outcome instanceof LoyaltyError, `expected a LoyaltyError rejection, got ${outcome}`);
+    equal(outcome.code, code);
+    equal(outcome.field, field);
+  };
 
   const withWoowup = runtime.subpath !== "lootly";
   test(`package: exports lootly, php, ${withWoowup ? "woowup " : ""}and LoyaltyError, each function present`, () => {
@@ -90,6 +105,89 @@ export function suite({ test, lib, vectorFiles, runtime }) {
     throws(() => lootly.sign({ hmac: "x" }, creds), "reserved_field", "hmac");
     throws(() => lootly.sign('"text"', creds), "invalid_field", "params");
     throws(() => lootly.sign('{"a":', creds), "invalid_json");
+  });
+
+  test("lootly: keys PHP 7 and PHP 8 sort differently need serverPhp; route parameters are reserved", () => {
+    const params = '{"id":"1","10":"x"}';
+    throws(() => lootly.sign(params, creds), "php_version_dependent", "params");
+    equal(lootly.sign(params, { ...creds, serverPhp: 8 }).canonical, '{"10":"x","id":"1","key":"xxx"}');
+    equal(lootly.sign(params, { ...creds, serverPhp: 7 }).canonical, '{"id":"1","key":"xxx","10":"x"}');
+    equal(lootly.sign(GUIDE, { ...creds, serverPhp: 7 }).hmac, GUIDE_HMAC, "ordinary payloads sign alike");
+    throws(() => lootly.sign(params, { ...creds, serverPhp: 5 }), "invalid_field", "serverPhp");
+    throws(() => lootly.sign({ id: 1, integration: "zapier" }, creds), "reserved_field", "integration");
+    throws(() => lootly.request("orders-paid", { id: 1, webhook: "x" }, creds), "reserved_field", "webhook");
+  });
+
+  test("lootly: typed orders take what the official modules send, and refuse unknown fields", () => {
+    const full = {
+      ...order,
+      products: [{ product_id: 12, product_name: "Mate", product_price: "19.99", quantity: 2, categories: [{ category_id: "3", category_name: "Té" }], applied_rule_ids: "1,3", variantID: "12-b", item_spent_amount: "39.98", erp_sku: "MT-1" }],
+      ip_address: "192.0.2.7",
+      guest: false,
+      coupon_code: "COUPON_CODE",
+    };
+    const req = lootly.orderPaid(full, creds);
+    ok(lootly.verify(req.body, "xxx"));
+    ok(req.body.includes('"products":[{"product_id":12,"product_name":"Mate","product_price":"19.99","quantity":2,"categories":[{"category_id":"3","category_name":"T\\u00e9"}]'), req.body);
+    throws(() => lootly.orderPaid({ ...order, taxes_include: false }, creds), "invalid_field", "taxes_include");
+    throws(() => lootly.orderPaid({ ...full, products: [{ product_price: "1,5" }] }, creds), "invalid_field", "products[0].product_price");
+  });
+
+  test("lootly: verifyRequest checks what Lootly sends the shop (GET query, POST JSON, redeem reward)", async () => {
+    const secrets = ["old-secret", "new-secret"];
+    const shop = "https://shop.example/lootly";
+    // A POST to the shop's api_endpoint, signed as Lootly signs (ksort + json_encode + HMAC).
+    const { body, hmac } = lootly.sign({ customer_id: "42", t: 1767225600 }, { apiKey: "pk", apiSecret: "new-secret" });
+    const post = () => new Request(shop, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+    equal(await lootly.verifyRequest(post(), secrets), true);
+    equal(await lootly.verifyRequest(post(), "other"), false, "no secret matches");
+    const request = post();
+    await lootly.verifyRequest(request, secrets);
+    equal(await request.text(), body, "the body stays readable");
+    // Freshness with an injected clock, and a replay guard.
+    equal(await lootly.verifyRequest(post(), secrets, { maxAgeSeconds: 300, now: 1767225600 + 300 }), true);
+    equal(await lootly.verifyRequest(post(), secrets, { maxAgeSeconds: 300, now: 1767225600 + 301 }), false, "stale");
+    const seenBefore = new Set();
+    const seen = async (h) => seenBefore.has(h) || (seenBefore.add(h), false);
+    equal(await lootly.verifyRequest(post(), secrets, { seen }), true);
+    equal(await lootly.verifyRequest(post(), secrets, { seen }), false, "a replay");
+    ok(seenBefore.has(hmac));
+    // A GET: parameters, key, t and hmac in the query string, every value a string as in $_GET.
+    const getHmac = lootly.sign('{"customer_id":"42","t":"1767225600"}', { apiKey: "pk", apiSecret: "old-secret" }).hmac;
+    const url = `${shop}?customer_id=42&key=pk&t=1767225600&hmac=${encodeURIComponent(getHmac)}`;
+    equal(await lootly.verifyRequest(new Request(url), secrets), true);
+    equal(await lootly.verifyRequest(new Request(url.replace("customer_id=42", "customer_id=7")), secrets), false);
+    // The redeem-reward webhook: objects, no ksort ({} stays {}): its HMAC covers the body as sent
+    // without hmac. `verify` (the server's recipe) refuses it, verifyRequest takes it.
+    const text = '{"reward":{},"customer_email":"a@b.co","coupon_code":"X-1"}';
+    const redeemHmac = await hmacBase64("new-secret", text);
+    const redeem = `{"reward":{},"customer_email":"a@b.co","hmac":"${redeemHmac}","coupon_code":"X-1"}`;
+    equal(await lootly.verifyRequest(new Request(shop, { method: "POST", body: redeem }), secrets), true);
+    equal(lootly.verify(redeem, "new-secret"), false, "not the server's recipe");
+    await rejects(lootly.verifyRequest(post(), []), "invalid_field", "secrets");
+    await rejects(lootly.verifyRequest(post(), secrets, { maxAge: 5 }), "invalid_field", "maxAge");
+  });
+
+  test("lootly: the newer endpoints are signed with t, and their answers read", () => {
+    const redeem = lootly.redeemReward({ customerEmail: "a@b.co", rewardId: 3 }, creds, 1767225600);
+    equal(redeem.url, "https://lootly.io/integrations/webhooks/common/redeem-reward");
+    ok(redeem.body.startsWith('{"customer_email":"a@b.co","key":"xxx","reward_id":3,"t":1767225600,"hmac":"'), redeem.body);
+    ok(lootly.verify(redeem.body, "xxx"));
+    for (const [req, type] of [
+      [lootly.rewardsList(creds), "rewards-list"],
+      [lootly.customerInfo("001", creds, 5), "customer"],
+      [lootly.orderClosed("100001", creds, 5), "orders-closed"],
+    ]) {
+      equal(req.url, `https://lootly.io/integrations/webhooks/common/${type}`);
+      ok(lootly.verify(req.body, "xxx"), type);
+    }
+    ok(lootly.customerInfo("001", creds, 5).body.includes('"t":5'));
+    deepEqual(lootly.readRewardsList(200, '{"data":[{"reward_id":3,"reward_name":"$5 off","points_required":500,"minimum_order_amount":"20.00"}]}'),
+      [{ rewardId: 3, rewardName: "$5 off", pointsRequired: 500, minimumOrderAmount: "20.00" }]);
+    deepEqual(lootly.readCustomerInfo(200, '{"data":{"points":120}}'), { points: 120 });
+    deepEqual(lootly.readRedeemedReward(200, '{"data":{"data":{"coupon_code":"LOOT-1"}}}'), { couponCode: "LOOT-1" });
+    throws(() => lootly.readRedeemedReward(422, '{"message":"Not enough points"}'), "remote_error");
+    throws(() => lootly.redeemReward({ customerEmail: "a@b.co" }, creds), "missing_field", "rewardId");
   });
 
   test("lootly: requests are ready for fetch(req.url, req)", async () => {

@@ -466,7 +466,9 @@ $sign_cases = [
     ['empty object and array nested', '{"o":{},"a":[],"n":{"x":{}}}', 'k', 's'],
     ['list-like nested object', '{"o":{"0":"a","1":"b"},"p":{"1":"a","0":"b"}}', 'k', 's'],
     ['nested key order kept', '{"customer":{"z":1,"a":2,"m":{"y":1,"b":2}}}', 'k', 's'],
-    ['numeric top-level keys', '{"10":"a","9":"b","a":"c","1e1":"d","":"e","-1":"f"}', 'k', 's'],
+    // Numeric keys that PHP 7 and PHP 8 sort alike (a positive integer key, or "" next to an
+    // integer, sorts differently on each: see tests/differential.rs and tests/php7).
+    ['numeric top-level keys', '{"-10":"a","-9":"b","a":"c","1e1":"d","-1":"f"," 5":"g"}', 'k', 's'],
     ['duplicate keys', '{"a":1,"b":2,"a":3}', 'k', 's'],
     ['booleans and null', '{"t":true,"f":false,"n":null}', 'k', 's'],
     ['secret with unicode', '{"id":"1"}', 'k', 'clé-секрет-🔑'],
@@ -611,13 +613,16 @@ $widget = [];
 $domains = ['https://shop.com', 'https://shop.com/', 'shop.com', 'http://shop.com', 'https://Shop.COM', 'https://www.shop.com/',
     'https://tienda-ñandú.com', 'https://xn--tienda-and-9db.com', 'https://shop.com/path?x=1&y=2', 'https://店.中国/', ''];
 $customers = ['', '1', '001', 'C-77', 'cliente-é', '😀', 'a b', '42'];
-$secrets = ['xxx', 's3cr3t', 'clé-секрет', ''];
+// Secrets with surrounding whitespace (read from a file or an environment variable): the server's
+// CustomerAuth checks md5(customer_id . trim(secret)), its ValidConnection md5(domain . secret).
+// (No NUL byte: the command line reads the secret from an environment variable.)
+$secrets = ['xxx', 's3cr3t', 'clé-секрет', '', "s3cr3t\n", " \t\x0Bkey\r\n", "\x0Csecret "];
 foreach ($domains as $i => $domain) {
     foreach ([$i % count($secrets), ($i + 1) % count($secrets)] as $s) {
         $customer = $customers[($i + $s) % count($customers)];
         $secret = $secrets[$s];
         $widget[] = ['shop_domain' => $domain, 'customer_id' => $customer, 'api_secret' => $secret,
-            'shop_id' => md5($domain . $secret), 'customer_signature' => md5($customer . $secret)];
+            'shop_id' => md5($domain . $secret), 'customer_signature' => md5($customer . trim($secret))];
     }
 }
 write_vectors($out_dir, 'lootly_widget.json', $widget);

@@ -21,7 +21,9 @@ assertType<
     | "shopId" | "customerSignature" | "sign" | "verify" | "request" | "orderCompleted" | "orderPaid" | "orderFulfilled"
     | "orderProcessing" | "orderCancelled" | "refund" | "customer" | "pointsAdd" | "pointsSubtract" | "keyVerify"
     | "appInstalled" | "validateOrder" | "readResponse" | "widgetProps" | "widgetHtml" | "scriptTag" | "mountWidget"
-    | "couponCsv" | "pointBalance" | "pointBalances" | "readPointBalance" | "readPointBalances"
+    | "couponCsv" | "pointBalance" | "pointBalances" | "readPointBalance" | "readPointBalances" | "verifyRequest"
+    | "orderClosed" | "rewardsList" | "customerInfo" | "redeemReward" | "readRewardsList" | "readCustomerInfo"
+    | "readRedeemedReward"
   >
 >();
 
@@ -35,10 +37,23 @@ const order: lootly.Order = {
   taxes_included: false,
   discount_codes: ["COUPON_CODE"],
   customer: { id: "001", email: "support@lootly.io", birthday: null },
+  products: [{ product_id: 12, product_name: "Mate", product_price: "19.99", quantity: 2, categories: [{ category_id: "3" }], variantID: "12-b" }],
+  ip_address: "192.0.2.7",
+  guest: false,
+  coupon_code: "SAVE5",
+};
+const typo: lootly.Order = {
+  id: "1", total_price: 1, total_tax: 0, total_discounts: 0, subtotal_price: 1, taxes_included: false,
+  customer: { id: "1", email: "a@b.co" },
+  // @ts-expect-error: typed orders refuse fields they do not know
+  taxes_include: false,
 };
 
 // Builders return requests that fetch takes as they are.
-const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787" });
+const post = lootly.orderCompleted(order, { ...creds, baseUrl: "http://127.0.0.1:8787", serverPhp: 7 });
+// @ts-expect-error: a PHP major version Lootly's server could run is 7 or 8
+lootly.sign({}, { ...creds, serverPhp: 5 });
+const versionCode: ErrorCode = "php_version_dependent";
 assertType<Equal<typeof post, PostRequest>>();
 assertType<Equal<typeof post.method, "POST">>();
 const get = lootly.pointBalances(["1", "2"], creds);
@@ -130,3 +145,24 @@ const leanError: ErrorCode | undefined = new lootlyOnly.LoyaltyError("invalid_js
 console.log(leanSigned, leanError);
 // @ts-expect-error the lootly entry has no woowup
 console.log(lootlyOnly.woowup);
+
+// Receiving what Lootly sends: a Fetch API Request, one secret or several, a replay guard.
+async function receive(request: Request): Promise<boolean> {
+  const seen = new Set<string>();
+  const fresh = await lootly.verifyRequest(request, ["old", "new"], {
+    maxAgeSeconds: 300,
+    seen: (hmac) => seen.has(hmac) || (seen.add(hmac), false),
+  });
+  assertType<Equal<typeof fresh, boolean>>();
+  // @ts-expect-error: secrets are text
+  await lootly.verifyRequest(request, [1]);
+  return lootly.verifyRequest(request, "secret");
+}
+
+// Lootly's newer endpoints and their readers.
+const redeem: PostRequest = lootly.redeemReward({ customerEmail: "a@b.co", rewardId: 3 }, creds, 1767225600);
+const rewards: lootly.Reward[] = lootly.readRewardsList(200, '{"data":[]}');
+const coupon: string = lootly.readRedeemedReward(200, "{}").couponCode;
+const points: number = lootly.readCustomerInfo(200, "{}").points;
+// @ts-expect-error: redeemReward takes the customer's email, not an id
+lootly.redeemReward({ customerId: "1", rewardId: 3 }, creds);

@@ -10,8 +10,13 @@ export const WOOWUP_KEY = 'woowup-test-key';
 export const TEST_CONFIG = {
   lootly: {
     merchants: [
-      { api_key: LOOTLY_KEY, api_secret: LOOTLY_SECRET, reward_rate: 1, reward_status: 'completed' },
-      { api_key: 'xxx', api_secret: 'xxx' }, // the guide's example credentials
+      { api_key: LOOTLY_KEY, api_secret: LOOTLY_SECRET, reward_rate: 1, reward_status: 'completed', subtract_status: 'voided' },
+      // The guide's example credentials, with a custom-API merchant's real defaults (rewards
+      // orders-paid, subtracts on refunds) and one spending reward with uploaded codes.
+      {
+        api_key: 'xxx', api_secret: 'xxx',
+        rewards: [{ reward_id: 3, reward_name: '$5 off', points_required: 20, minimum_order_amount: '20.00', codes_csv: 'LOOT-1\n"LOOT,2"\n' }],
+      },
       { api_key: 'paid-key', api_secret: 'paid-secret', reward_rate: 2, reward_status: 'paid', subtract_status: 'none' },
     ],
     read_rate_limit: { limit: 60, window_seconds: 60 },

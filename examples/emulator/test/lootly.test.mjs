@@ -34,6 +34,12 @@ const SIGNED = Object.fromEntries((() => {
     keyVerify: [{ t: 1700000000, ...k }, LOOTLY_SECRET],
     installed: [{ shop_url: 'https://shop.example/', api_endpoint: 'https://shop.example/lootly', ...k }, LOOTLY_SECRET],
     guideVector: [{ ...guideOrder(), key: 'xxx' }, 'xxx'],
+    guideCancel: [{ id: '100001', key: 'xxx' }, 'xxx'],
+    guideCustomer: [{ id: 'C1', email: 'c1@example.com', birthday: '', key: 'xxx' }, 'xxx'],
+    rewardsList: [{ key: 'xxx', t: 1767225600 }, 'xxx'],
+    customerInfo: [{ customer_id: '001', key: 'xxx', t: 1767225600 }, 'xxx'],
+    redeem: [{ customer_email: 'support@lootly.io', reward_id: 3, key: 'xxx', t: 1767225600 }, 'xxx'],
+    redeemUnknown: [{ customer_email: 'nobody@example.com', reward_id: 3, key: 'xxx', t: 1767225600 }, 'xxx'],
     unicode: [guideOrder({ id: 'U/1' }, { id: 'ü1', email: 'u@example.com', first_name: 'Zoë 😀 <b>&', last_name: "O'Neil/\"x\"" }), LOOTLY_SECRET],
   };
   const bodies = phpSignedBodies(Object.values(cases));
@@ -120,6 +126,51 @@ describe('Lootly webhooks', () => {
     assert.equal(php.bytes.toString(), '{"id":"F1","key":"test-key","subtotal_price":10.5,"total_price":10}');
     const right = createHmac('sha256', LOOTLY_SECRET).update(php.bytes).digest('base64');
     assert.equal((await postJson(hook(emu, 'key-verify'), withHmac(right))).status, 200);
+  });
+
+  test('a custom-API merchant’s defaults: orders-paid rewards, orders-completed and -cancelled are ignored; app-installed resets', async () => {
+    assert.equal((await postJson(hook(emu, 'orders-completed'), SIGNED.guideVector)).status, 200);
+    assert.equal((await postJson(hook(emu, 'orders-paid'), SIGNED.guideVector)).status, 200);
+    assert.equal((await postJson(hook(emu, 'orders-cancelled'), SIGNED.guideCancel)).status, 200);
+    assert.equal((await postJson(hook(emu, 'customers-create'), SIGNED.guideCustomer)).status, 200);
+    let s = await state(emu);
+    assert.deepEqual(s.lootly.requests.map((r) => r.outcome), ['ignored', 'rewarded', 'ignored', 'created']);
+    assert.deepEqual(s.lootly.orders.map((o) => [o.merchant, o.id, o.type, o.status]), [['xxx', '100001', 'orders-paid', 'rewarded']]);
+    assert.match(s.lootly.ignored[0].reason, /rewards on "paid"/);
+    assert.match(s.lootly.ignored[1].reason, /subtract status is "refunded"/);
+    // customers-create keeps an empty birthday as 0000-00-00 (the order jobs store 1970-01-01).
+    assert.equal(s.lootly.customers.find((c) => c.id === 'C1').birthday, '0000-00-00');
+    // app-installed resets the settings of a merchant that rewarded completed orders.
+    assert.equal((await postJson(hook(emu, 'app-installed', 'custom-api'), SIGNED.installed)).status, 200);
+    await postJson(hook(emu, 'orders-completed'), SIGNED.orderA);
+    s = await state(emu);
+    assert.equal(s.lootly.requests.at(-1).outcome, 'ignored');
+  });
+
+  test('rewards-list, customer and redeem-reward: redeeming spends points and hands out the uploaded codes in order', async () => {
+    await postJson(hook(emu, 'orders-paid'), SIGNED.guideVector); // customer 001: floor(29.99) = 29 points
+    const list = await postJson(hook(emu, 'rewards-list'), SIGNED.rewardsList);
+    assert.deepEqual([list.status, list.json], [200, { data: [{ reward_id: 3, reward_name: '$5 off', points_required: 20, minimum_order_amount: '20.00' }] }]);
+    const before = await postJson(hook(emu, 'customer'), SIGNED.customerInfo);
+    assert.equal(before.json.data.points, 29);
+    const redeemed = await postJson(hook(emu, 'redeem-reward'), SIGNED.redeem);
+    assert.deepEqual([redeemed.status, redeemed.json], [200, { data: { data: { coupon_code: 'LOOT-1' } } }]);
+    assert.equal((await postJson(hook(emu, 'customer'), SIGNED.customerInfo)).json.data.points, 9);
+    const short = await postJson(hook(emu, 'redeem-reward'), SIGNED.redeem);
+    assert.deepEqual([short.status, short.json], [422, { message: 'Not enough points' }]);
+    assert.equal((await postJson(hook(emu, 'redeem-reward'), SIGNED.redeemUnknown)).status, 404);
+    const s = await state(emu);
+    assert.deepEqual(s.lootly.redemptions.map((r) => [r.email, r.coupon_code, r.points]), [['support@lootly.io', 'LOOT-1', 20]]);
+  });
+
+  test('a body’s `integration` shadows the route’s slug: zapier skips verification, shopify → 401, custom → 500', async () => {
+    const unsigned = (integration) => JSON.stringify({ ...guideOrder(), key: LOOTLY_KEY, integration, hmac: 'not-a-signature' });
+    const zapier = await postJson(hook(emu, 'orders-completed'), unsigned('zapier'));
+    assert.equal(zapier.status, 200);
+    assert.equal((await postJson(hook(emu, 'orders-completed'), unsigned('shopify'))).status, 401);
+    assert.equal((await postJson(hook(emu, 'orders-completed'), unsigned('custom'))).status, 500);
+    const s = await state(emu);
+    assert.deepEqual(s.lootly.requests.map((r) => r.verdict), ['accepted-unverified', 'other-verifier', 'unknown-slug']);
   });
 
   test('unknown type → 201 and nothing happens; unknown slug → 500; wrong method → 405', async () => {
@@ -252,7 +303,9 @@ test('the email rule agrees with PHP’s FILTER_VALIDATE_EMAIL; the date rule ac
     'x'.repeat(64) + '@a.co', 'x'.repeat(65) + '@a.co', 'a@' + 'b'.repeat(63) + '.co', 'a@' + 'b'.repeat(64) + '.co',
     "o'neil@x.io", 'a/b@c.io', 'a@b..c', 'A@B.CO', 'a@1.2', 'support@lootly.io', '"a\\ b"@c.co', '"a"."b"@c.co',
     'a@b-.co', 'a@xn--bcher-kva.ch', 'a@b.xn--p1ai', 'a@b.c1', 'a@b.1c', 'a@b---c.co', 'a@[256.1.1.1]', 'a(b)@c.co',
-    'a@b.co.', 'a@@b.co', '"a@b"@c.co', 'a\tb@c.co'];
+    'a@b.co.', 'a@@b.co', '"a@b"@c.co', 'a\tb@c.co', 'x@[IPv6:::1]', 'x@[IPv6:1:2:3:4:5:6:7:8]', 'x@[ipv6:1::2.3.4.5]',
+    'x@[IPv6:1:2:3:4:5:6:7::8]', 'x@[IPv6:1:2:3:4:5:6:1.2.3.4]', 'x@[IPv6:1::2:3:4:5:1.2.3.4]', 'x@[01.1.1.1]', '"a\\"b"@c.co',
+    'a@b.co\n', 'y'.repeat(63) + '.' + 'z'.repeat(63) + '@a.co'];
   const php = askPhp(emails.map((e) => ['email', e]));
   emails.forEach((e, i) => assert.equal(isEmail(e), php[i].bytes.toString() === 'valid', e));
   for (const d of ['1970-01-01', '2019-05-17 10:00:00', '2019-05-17T10:00:00+02:00', '2019/05/17', '05/17/2019']) assert.ok(isDate(d), d);
