@@ -62,7 +62,7 @@ impl LoyaltyError {
 
     /// Every code [`code`](Self::code) returns, in declaration order (the JavaScript types
     /// list the same; a test compares them).
-    pub const CODES: [&'static str; 12] = [
+    pub const CODES: [&'static str; 13] = [
         "invalid_json",
         "too_deep",
         "non_finite_number",
@@ -71,6 +71,7 @@ impl LoyaltyError {
         "reserved_field",
         "duplicate",
         "too_large",
+        "php_version_dependent",
         "remote_error",
         "invalid_response",
         "network_error",
@@ -196,6 +197,7 @@ mod tests {
             LoyaltyError::ReservedField { field: s() },
             LoyaltyError::Duplicate { field: s(), value: s() },
             LoyaltyError::TooLarge { field: s(), limit: 1 },
+            LoyaltyError::PhpVersionDependent { field: s() },
             LoyaltyError::Remote { service: "woowup", status: 400, message: s() },
             LoyaltyError::InvalidResponse { service: "woowup", status: 200, reason: s() },
             LoyaltyError::Network { service: "woowup", reason: s() },
@@ -211,6 +213,7 @@ mod tests {
                 | LoyaltyError::ReservedField { .. }
                 | LoyaltyError::Duplicate { .. }
                 | LoyaltyError::TooLarge { .. }
+                | LoyaltyError::PhpVersionDependent { .. }
                 | LoyaltyError::Remote { .. }
                 | LoyaltyError::InvalidResponse { .. }
                 | LoyaltyError::Network { .. }
