@@ -14,7 +14,7 @@
 //! Exit: 0 all rows done, 1 some rows failed, 2 bad arguments or setup, 3 the log was refused.
 
 use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::doubt::effect_of;
+use loyalty_connector::batch::doubt::{effect_of, is_repeated_invoice, Effect as DoubtEffect};
 use loyalty_connector::batch::{order_files, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Work};
 use loyalty_connector::engine::{Answer, Attempts, Decision, Effect, Policy, Response};
 use loyalty_connector::http::Request;
@@ -69,11 +69,14 @@ fn dechunk(mut s: &str) -> String {
 }
 
 /// Sends with the engine's WoowUp policy (429, 502, 503 and lost answers retried, Retry-After
-/// honoured). A sale or a new customer whose answer is lost or unreadable is in doubt: this
-/// sequential demo stops there (the command line checks with WoowUp and resumes).
+/// honoured). A sale whose answer is lost or unreadable is in doubt: it is sent again, and
+/// WoowUp's refusal of the repeated invoice number is read as the first attempt's success
+/// (`batch::doubt::is_repeated_invoice`); a new customer in doubt stops this sequential demo (the
+/// command line checks with WoowUp and resumes).
 fn exchange(request: &Request) -> (u16, String) {
-    let effect = if effect_of(request).is_some() { Effect::Once } else { Effect::Read };
+    let effect = effect_of(request);
     let mut attempts = Attempts::default();
+    let mut in_doubt = false;
     loop {
         let answer = match send(request) {
             Ok((status, retry_after, body)) => {
@@ -86,21 +89,32 @@ fn exchange(request: &Request) -> (u16, String) {
             Err(e) => Answer::network(e.to_string()),
         };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        match attempts.judge(&Policy::WOOWUP, effect, &answer, now, 1.0) {
-            Decision::Deliver => match answer {
-                Answer::Response(r) => return (r.status, r.body),
-                Answer::Lost(_) => unreachable!("the engine never delivers a lost answer"), // no-panic: an example, not the core
-            },
-            Decision::Retry(ms) => {
+        let sends = if effect.is_some() { Effect::Once } else { Effect::Read };
+        let decision = match attempts.judge(&Policy::WOOWUP, sends, &answer, now, 1.0) {
+            Decision::InDoubt if matches!(effect, Some(DoubtEffect::Sale { .. })) => {
+                in_doubt = true;
+                attempts.retry(&Policy::WOOWUP, None, 1.0).unwrap_or(Decision::InDoubt)
+            }
+            other => other,
+        };
+        match (decision, answer) {
+            (Decision::Deliver, Answer::Response(r)) => {
+                let landed = effect.as_ref().filter(|_| in_doubt).and_then(|e| is_repeated_invoice(e, r.status, &r.body));
+                return match landed {
+                    Some(landed) => (landed.status, landed.body),
+                    None => (r.status, r.body),
+                };
+            }
+            (Decision::Retry(ms), _) => {
                 eprintln!("  retry {} in {ms} ms", attempts.failures.max(1));
                 std::thread::sleep(Duration::from_millis(ms));
             }
-            Decision::InDoubt => {
-                eprintln!("in doubt: {} {}: resume with the command line, which checks with WoowUp first", request.method.as_str(), request.url);
+            (Decision::Stop(e), _) => {
+                eprintln!("stopped: {e}");
                 std::process::exit(3);
             }
-            Decision::Stop(e) => {
-                eprintln!("stopped: {e}");
+            (_, _) => {
+                eprintln!("in doubt: {} {}: resume with the command line, which checks with WoowUp first", request.method.as_str(), request.url);
                 std::process::exit(3);
             }
         }
