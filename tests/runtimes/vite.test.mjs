@@ -10,8 +10,11 @@ import { TOOLS, VECTOR_FILES, installPackage, report, run } from "./harness.mjs"
 
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
   "--disable-background-networking", "--disable-component-update"];
-/** Gzipped bytes a page may download (JS + wasm): today's weight and some room. */
-const BUDGETS = { "weight-root": 300_000, "weight-lootly": 170_000 };
+/**
+ * Gzipped bytes a page may download (JS + wasm): today's weight and some room. Both entries load
+ * the one wasm of the install (loyalty-connector/lootly is the same instance without woowup).
+ */
+const BUDGETS = { "weight-root": 330_000, "weight-lootly": 330_000 };
 
 const dir = installPackage("vite");
 
