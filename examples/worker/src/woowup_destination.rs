@@ -115,8 +115,9 @@ pub struct WoowUpConversation {
 
 fn outcome(done: woowup::Outcome) -> Outcome {
     match done {
-        woowup::Outcome::Rewarded { uid, points, transaction_id, customer_initialized, .. } => Outcome::Delivered(format!(
-            "rewarded {uid} with {points} points{}{}",
+        // Not the uid: it is often the customer's email.
+        woowup::Outcome::Rewarded { points, transaction_id, customer_initialized, .. } => Outcome::Delivered(format!(
+            "rewarded with {points} points{}{}",
             transaction_id.map(|t| format!(" (transaction {t})")).unwrap_or_default(),
             if customer_initialized { "; the customer was added to the program" } else { "" },
         )),
@@ -232,7 +233,7 @@ mod tests {
     #[test]
     fn a_completed_order_is_rewarded() {
         let (outcome, paths) = run(&order("completed"), &[(200, FOUND), (200, SALE_POINTS), (200, r#"{"status":true,"data":{"transaction_id":"99"}}"#)]);
-        assert_eq!(outcome, Outcome::Delivered("rewarded jose@example.com with 500 points (transaction 99)".into()));
+        assert_eq!(outcome, Outcome::Delivered("rewarded with 500 points (transaction 99)".into()));
         assert_eq!(paths, ["GET user_by_email?email=jose%40example.com", "GET contest_sale_points", "POST add_sale_points_by_uid"]);
     }
 
