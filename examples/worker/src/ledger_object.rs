@@ -14,7 +14,7 @@
 use crate::inbound::Delivery;
 use crate::ledger::{Call, EventRecord, Ledger, DEFAULT_GRACE_MS};
 use crate::runtime::{now_ms, QUEUE_BINDING};
-use worker::{durable_object, wasm_bindgen::JsValue, DurableObject, Env, ListOptions, Request, Response, Result, State};
+use worker::{durable_object, wasm_bindgen::JsValue, DurableObject, Env, ListOptions, Request, Response, Result, ScheduledTime, State};
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
@@ -69,7 +69,9 @@ impl OrderLedger {
                 newest.saturating_add(self.retention_ms())
             }
         };
-        self.state.storage().set_alarm(at.max(now_ms()) as i64).await
+        // A time, not an integer: `set_alarm` reads an integer as an offset from now.
+        let at = worker::js_sys::Date::new(&JsValue::from_f64(at.max(now_ms()) as f64));
+        self.state.storage().set_alarm(ScheduledTime::new(at)).await
     }
 }
 
