@@ -5,8 +5,8 @@
 //! Its alarm is always set while a delivery is not final, at the earliest due time
 //! ([`Ledger::next_check`]): when it rings, every stalled delivery is queued again (a message lost
 //! with a killed runtime, dead-lettered by the queue, or never sent because the post failed
-//! half-way). Alarms are stored with the object, so they survive a restart; a failed alarm is
-//! retried by the runtime.
+//! half-way). Alarms are stored with the object, so they survive a restart; when the queue cannot
+//! be reached, the alarm looks again after the grace period.
 //!
 //! Settled ledgers are deleted after `RETENTION_DAYS` (default 30) by the same alarm: that is how
 //! long a repeated post is recognised as a duplicate.
@@ -69,8 +69,12 @@ impl OrderLedger {
                 newest.saturating_add(self.retention_ms())
             }
         };
+        self.schedule_at(at).await
+    }
+
+    async fn schedule_at(&self, at_ms: u64) -> Result<()> {
         // A time, not an integer: `set_alarm` reads an integer as an offset from now.
-        let at = worker::js_sys::Date::new(&JsValue::from_f64(at.max(now_ms()) as f64));
+        let at = worker::js_sys::Date::new(&JsValue::from_f64(at_ms.max(now_ms()) as f64));
         self.state.storage().set_alarm(ScheduledTime::new(at)).await
     }
 }
@@ -104,8 +108,17 @@ impl DurableObject for OrderLedger {
                 .iter()
                 .map(|(event, destination)| Delivery { event: event.clone(), destination: destination.clone() }.to_json())
                 .collect();
-            // An error here fails the alarm, which the runtime retries.
-            self.env.queue(QUEUE_BINDING)?.send_batch(messages).await?;
+            let sent = match self.env.queue(QUEUE_BINDING) {
+                Ok(queue) => queue.send_batch(messages).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = sent {
+                // Look again after the grace period (the runtime gives up on an alarm that keeps
+                // failing; this one never fails for that reason).
+                worker::console_error!("ledger alarm: the delivery queue: {e}; trying again later");
+                self.schedule_at(now.saturating_add(ledger.grace_ms)).await?;
+                return Response::ok("");
+            }
             for (event, destination) in &stalled {
                 worker::console_warn!("{event}/{destination}: no progress past its due time; queued again");
             }
