@@ -11,26 +11,38 @@
 //! A message whose delivery is already final is acked; one whose delivery another message is
 //! sending, or a refund waiting for its order, is sent again with a delay as a new message (so
 //! that waiting uses none of the queue's retries) and acked. The ledger, not the queue, decides
-//! what is sent.
+//! what is sent; should a message be lost, the ledger's alarm sends another.
+//!
+//! The dead-letter queue is consumed too: each letter is kept in the dead-letter box, for the
+//! operator (`GET /v1/dead-letters`).
 
 use crate::config::Config;
+use crate::dead_letters::{BoxCall, Letter};
 use crate::destination::{deliver, Outcome};
 use crate::event::{ledger_key_of, Event};
 use crate::inbound::Delivery;
-use crate::ledger::{Call, Claim, Reply, Settlement, State};
+use crate::ledger::{Call, Claim, Reply, Settlement, State, WAIT_MAX_SECONDS};
 use crate::runtime::{self, DEAD_LETTER_BINDING, QUEUE_BINDING};
 use futures_util::future::join_all;
-use serde::Serialize;
 use worker::{Env, MessageBuilder, MessageExt, QueueRetryOptionsBuilder, RawMessage};
 
-/// What the dead-letter queue receives.
-#[derive(Serialize)]
-struct DeadLetter<'a> {
-    event: &'a str,
-    destination: &'a str,
-    attempts: u32,
-    reason: &'a str,
-    failed_at: String,
+/// Keeps each message of the dead-letter queue in the dead-letter box.
+pub async fn keep_dead_letters(messages: Vec<RawMessage>, env: &Env) {
+    let now = crate::time::iso_utc(runtime::now_ms());
+    for m in &messages {
+        let Some(letter) = m.body().as_string().and_then(|text| Letter::from_queue_body(&text, &now)) else {
+            worker::console_error!("dead letter {}: not a letter nor a delivery; dropped", m.id());
+            m.ack();
+            continue;
+        };
+        match runtime::dead_letter_box(env, &BoxCall::Add { letter }).await {
+            Ok(_) => m.ack(),
+            Err(e) => {
+                worker::console_error!("dead letter {}: not kept: {e}", m.id());
+                retry_in(m, 10);
+            }
+        }
+    }
 }
 
 pub async fn handle_batch(messages: Vec<RawMessage>, env: &Env) {
@@ -78,7 +90,7 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
             // out (its holder crashed): then this message takes over.
             let wait = match claim {
                 Claim::Busy { lease_left_ms } => (lease_left_ms.div_ceil(1000) as u32).clamp(1, 10),
-                _ => (config.retry.base_seconds.saturating_mul(2)).clamp(1, 60),
+                _ => (config.retry.base_seconds.saturating_mul(2)).clamp(1, WAIT_MAX_SECONDS),
             };
             let queue = env.queue(QUEUE_BINDING);
             let sent = match queue {
@@ -107,15 +119,19 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
             deliver(conversation.as_mut(), |request| runtime::send(request, timeout), now_unix).await
         }
     };
-    let (settlement, retry_after) = match outcome {
-        Outcome::Delivered(detail) => (Settlement::Delivered { detail }, None),
-        Outcome::Failed(reason) => (Settlement::Failed { reason }, None),
-        Outcome::Skipped(reason) => (Settlement::Skipped { reason }, None),
+    let settlement = match outcome {
+        Outcome::Delivered(detail) => Settlement::Delivered { detail },
+        Outcome::Failed(reason) => Settlement::Failed { reason },
+        Outcome::Skipped(reason) => Settlement::Skipped { reason },
         Outcome::Retry { reason, .. } if config.retry.exhausted(attempt) => {
-            (Settlement::Failed { reason: format!("gave up after {attempt} attempts; last: {reason}") }, None)
+            Settlement::Failed { reason: format!("gave up after {attempt} attempts; last: {reason}") }
         }
-        Outcome::Retry { reason, retry_after } => (Settlement::Retry { reason }, Some(retry_after)),
-    };
+        Outcome::Retry { reason, retry_after } => {
+            let delay = config.retry.delay_seconds(attempt, retry_after, runtime::random());
+            Settlement::Retry { reason, delay_ms: u64::from(delay) * 1000 }
+        }
+    }
+    .redacted();
     let call = Call::Settle {
         id: id.into(),
         destination: name.into(),
@@ -139,21 +155,21 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         }
     };
     match (settlement, state) {
-        (Settlement::Retry { reason }, State::Pending) => {
-            let delay = config.retry.delay_seconds(attempt, retry_after.flatten(), runtime::random());
+        (Settlement::Retry { reason, delay_ms }, State::Pending) => {
+            let delay = (delay_ms / 1000) as u32;
             worker::console_log!("{id}/{name}: attempt {attempt}: {reason}; retry in {delay} s");
             retry_in(m, delay);
         }
         (Settlement::Failed { reason }, State::Failed) => {
             worker::console_warn!("{id}/{name}: failed after {attempt} attempt(s): {reason}");
-            let letter = DeadLetter {
-                event: id,
-                destination: name,
-                attempts: attempt,
-                reason: &reason,
+            let letter = Letter {
+                event: id.into(),
+                destination: name.into(),
+                attempts: Some(attempt),
+                reason,
                 failed_at: crate::time::iso_utc(runtime::now_ms()),
             };
-            let body = serde_json::to_string(&letter).unwrap_or_default();
+            let body = letter.to_json();
             let sent = match env.queue(DEAD_LETTER_BINDING) {
                 Ok(q) => q.send(body).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),

@@ -4,11 +4,17 @@
 //! Amounts are decimal strings (`"1499.90"`), never JSON numbers, so no float ever rounds a price.
 //! Each event has a deterministic id derived from what it is (the order and its status, the
 //! refund, the cancellation), so posting the same event twice names the same event.
+//!
+//! An id has one spelling: order, refund and customer ids (and the customer's email) are put in
+//! Unicode NFC as they are parsed, so `CAFÉ-1` posted precomposed or decomposed is one order, with
+//! one ledger, one event id and one spelling at both programs; an id with leading or trailing
+//! whitespace is refused (400) rather than trimmed, as it is most likely a shop's export bug.
 
 use crate::problem::Problem;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// The three endpoints, one kind of event each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,8 +194,26 @@ impl Event {
             Kind::Refund => Event::Refund(from_json(body)?),
             Kind::Cancellation => Event::Cancellation(from_json(body)?),
         };
+        let event = event.canonical();
         event.check()?;
         Ok(event)
+    }
+
+    /// The event with its keys in their one spelling (NFC).
+    fn canonical(mut self) -> Event {
+        match &mut self {
+            Event::Order(o) => {
+                nfc(&mut o.order_id);
+                nfc(&mut o.customer.id);
+                nfc(&mut o.customer.email);
+            }
+            Event::Refund(r) => {
+                nfc(&mut r.order_id);
+                nfc(&mut r.refund_id);
+            }
+            Event::Cancellation(c) => nfc(&mut c.order_id),
+        }
+        self
     }
 
     pub fn kind(&self) -> Kind {
@@ -236,14 +260,14 @@ impl Event {
         match self {
             Event::Order(o) => check_order(o),
             Event::Refund(r) => {
-                text_id("refund_id", &r.refund_id)?;
-                text_id("order_id", &r.order_id)?;
+                key_id("refund_id", &r.refund_id)?;
+                key_id("order_id", &r.order_id)?;
                 positive_amount("amount", &r.amount)?;
                 timestamp("created_at", &r.created_at)?;
                 optional_text("reason", r.reason.as_deref(), 1000)
             }
             Event::Cancellation(c) => {
-                text_id("order_id", &c.order_id)?;
+                key_id("order_id", &c.order_id)?;
                 timestamp("created_at", &c.created_at)?;
                 optional_text("reason", c.reason.as_deref(), 1000)
             }
@@ -260,6 +284,13 @@ pub fn ledger_key(order_id: &str) -> String {
 pub fn ledger_key_of(id: &str) -> Option<&str> {
     let hexits = id.strip_prefix("evt_")?;
     (hexits.len() == 40 && hexits.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then(|| &hexits[..24])
+}
+
+/// Puts `text` in Unicode Normalization Form C.
+fn nfc(text: &mut String) {
+    if !is_nfc(text) {
+        *text = text.nfc().collect();
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -307,6 +338,16 @@ fn text_id(field: &str, value: &str) -> Result<(), Problem> {
         return Err(Problem::new("missing_field", field, format!("{field} must not be empty")));
     }
     text(field, value, MAX_ID_CHARS)
+}
+
+/// An id that is a key (of the ledger, the event id, the programs' records): [`text_id`], and no
+/// whitespace around it.
+fn key_id(field: &str, value: &str) -> Result<(), Problem> {
+    text_id(field, value)?;
+    if value.trim() != value {
+        return Err(Problem::invalid(field, format!("{field} must not begin or end with whitespace")));
+    }
+    Ok(())
 }
 
 fn text(field: &str, value: &str, max_chars: usize) -> Result<(), Problem> {
@@ -367,10 +408,10 @@ fn email(field: &str, value: &str) -> Result<(), Problem> {
 }
 
 fn check_order(o: &OrderEvent) -> Result<(), Problem> {
-    text_id("order_id", &o.order_id)?;
+    key_id("order_id", &o.order_id)?;
     timestamp("created_at", &o.created_at)?;
     let c = &o.customer;
-    text_id("customer.id", &c.id)?;
+    key_id("customer.id", &c.id)?;
     email("customer.email", &c.email)?;
     optional_text("customer.first_name", c.first_name.as_deref(), MAX_ID_CHARS)?;
     optional_text("customer.last_name", c.last_name.as_deref(), MAX_ID_CHARS)?;
@@ -493,6 +534,32 @@ mod tests {
         let again: Event = serde_json::from_str(&e.to_json()).unwrap();
         assert_eq!(again, e);
         assert_eq!(again.content_hash(), e.content_hash());
+    }
+
+    #[test]
+    fn an_id_has_one_spelling() {
+        let nfc = Event::parse(Kind::Order, with(&["order_id"], "CAF\u{c9}-1".into()).as_bytes()).unwrap();
+        let nfd = Event::parse(Kind::Order, with(&["order_id"], "CAFE\u{301}-1".into()).as_bytes()).unwrap();
+        assert_eq!(nfd.order_id(), "CAF\u{c9}-1");
+        assert_eq!((nfd.id(), nfd.content_hash()), (nfc.id(), nfc.content_hash()));
+        assert_eq!(ledger_key(nfd.order_id()), ledger_key("CAF\u{c9}-1"));
+        let refund = |order: &str, refund: &str| {
+            let body = serde_json::json!({"refund_id": refund, "order_id": order, "amount": "1.00", "created_at": "2026-11-21T10:00:00Z"});
+            Event::parse(Kind::Refund, body.to_string().as_bytes())
+        };
+        assert_eq!(refund("CAFE\u{301}-1", "R\u{303}").unwrap().id(), refund("CAF\u{c9}-1", "R\u{303}").unwrap().id());
+        let Event::Order(o) = Event::parse(Kind::Order, with(&["customer", "email"], "jose\u{301}@example.com".into()).as_bytes()).unwrap() else { panic!() };
+        assert_eq!(o.customer.email, "jos\u{e9}@example.com");
+        // Whitespace around a key is refused, not trimmed; inside it is part of the id.
+        for (path, value) in [(&["order_id"][..], "CAFÉ-1 "), (&["order_id"][..], "\tCAFÉ-1"), (&["customer", "id"][..], "C-17\u{a0}")] {
+            let (field, code) = problem(Kind::Order, &with(path, value.into()));
+            assert_eq!((field.as_str(), code), (path.join(".").as_str(), "invalid_field"), "{value:?}");
+        }
+        assert!(Event::parse(Kind::Order, with(&["order_id"], "CAFÉ 1".into()).as_bytes()).is_ok());
+        assert_eq!(refund("A-1", "R-1 ").unwrap_err().field, "refund_id");
+        assert_eq!(refund(" A-1", "R-1").unwrap_err().field, "order_id");
+        let c = Event::parse(Kind::Cancellation, br#"{"order_id":"A-1\n","created_at":"2026-11-21T10:00:00Z"}"#).unwrap_err();
+        assert_eq!((c.field.as_str(), c.code), ("order_id", "invalid_field"));
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! call at a time with strongly consistent storage: a claim is a real compare-and-set, so two
 //! copies of a queue message can never both send. This module is the pure state machine; the
 //! object loads the records, applies one [`Call`], stores what changed and answers the [`Reply`].
+//!
+//! Nothing stays pending forever: every delivery that is not final carries a `due_ms`, the time
+//! by which something should have happened to it (a queued message claimed it, a lease ended, a
+//! retry came back) plus a grace period. The object's alarm re-queues whatever is past due
+//! ([`Ledger::stalled`]): a queue message lost with a killed runtime, or dead-lettered, is sent
+//! again; the claims make an extra message harmless.
 
 use crate::event::Kind;
 use crate::time::iso_utc;
@@ -44,6 +50,10 @@ pub struct DestinationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
     pub updated_at_ms: u64,
+    /// While not final: when the ledger re-queues it if nothing happened by then (0, as in
+    /// records written before this field existed: at once).
+    #[serde(default)]
+    pub due_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,9 +73,6 @@ pub struct EventRecord {
     pub received_at_ms: u64,
     /// How many times the shop posted it.
     pub posts: u32,
-    /// Whether its queue messages were sent (an event recorded but not enqueued is enqueued
-    /// again when the shop retries its post).
-    pub enqueued: bool,
     pub destinations: BTreeMap<String, DestinationRecord>,
 }
 
@@ -76,6 +83,11 @@ impl EventRecord {
 
     fn pending_destinations(&self) -> Vec<String> {
         self.destinations.iter().filter(|(_, d)| !d.state.is_final()).map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The destinations not final and past due at `now_ms`.
+    fn stalled_destinations(&self, now_ms: u64) -> Vec<String> {
+        self.destinations.iter().filter(|(_, d)| !d.state.is_final() && d.due_ms <= now_ms).map(|(n, _)| n.clone()).collect()
     }
 }
 
@@ -95,7 +107,25 @@ pub enum Settlement {
     Failed { reason: String },
     /// Nothing was to be sent after all (the destination decided so on its answers).
     Skipped { reason: String },
-    Retry { reason: String },
+    /// Try again in `delay_ms` (the queue message is retried with that delay).
+    Retry {
+        reason: String,
+        #[serde(default)]
+        delay_ms: u64,
+    },
+}
+
+impl Settlement {
+    /// The same settlement with every email in its text replaced (see [`crate::redact`]).
+    pub fn redacted(self) -> Settlement {
+        use crate::redact::without_emails as clean;
+        match self {
+            Settlement::Delivered { detail } => Settlement::Delivered { detail: clean(&detail) },
+            Settlement::Failed { reason } => Settlement::Failed { reason: clean(&reason) },
+            Settlement::Skipped { reason } => Settlement::Skipped { reason: clean(&reason) },
+            Settlement::Retry { reason, delay_ms } => Settlement::Retry { reason: clean(&reason), delay_ms },
+        }
+    }
 }
 
 /// What the ledger is asked to do.
@@ -104,8 +134,9 @@ pub enum Settlement {
 pub enum Call {
     /// The shop posted an event.
     Accept { id: String, kind: Kind, order_id: String, content_hash: String, event: String, plan: Vec<Planned>, now_ms: u64 },
-    /// Its queue messages were sent.
-    MarkEnqueued { id: String },
+    /// An operator asks to deliver again what failed (or stalled): failed destinations become
+    /// pending with a fresh count of attempts.
+    Replay { id: String, now_ms: u64 },
     /// A queue message wants to send the event to a destination.
     Claim { id: String, destination: String, message_id: String, now_ms: u64, lease_ms: u64 },
     /// The attempt that claimed `attempt` reports how it ended.
@@ -118,7 +149,7 @@ impl Call {
     pub fn event_id(&self) -> &str {
         match self {
             Call::Accept { id, .. }
-            | Call::MarkEnqueued { id }
+            | Call::Replay { id, .. }
             | Call::Claim { id, .. }
             | Call::Settle { id, .. }
             | Call::Status { id } => id,
@@ -132,9 +163,10 @@ impl Call {
 pub enum Acceptance {
     /// First time seen: enqueue it.
     New,
-    /// Seen before but never enqueued (the earlier post failed half-way): enqueue it.
+    /// Seen before, but some deliveries are past due (the earlier post failed half-way, or their
+    /// queue messages were lost): enqueue those again.
     Resume,
-    /// Seen and enqueued already: nothing to do.
+    /// Seen, and every delivery is final or on its way: nothing to do.
     Duplicate,
     /// The same id with different content: refused.
     Conflict,
@@ -164,6 +196,8 @@ pub enum Reply {
     Claimed { claim: Claim },
     Settled { state: State },
     Status { status: Option<StatusView> },
+    /// The destinations to enqueue again after a `Replay`.
+    Replayed { pending: Vec<String> },
     Done,
     NotFound,
 }
@@ -224,13 +258,78 @@ impl StatusView {
     }
 }
 
+/// How long past its expected time a delivery may show no progress before it is re-queued, by
+/// default (`REQUEUE_AFTER_SECONDS`).
+pub const DEFAULT_GRACE_MS: u64 = 60_000;
+
+/// The longest a refund or cancellation waits for its order before it looks again.
+pub const WAIT_MAX_SECONDS: u32 = 60;
+
 /// All the events of one order, by id.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ledger {
     pub events: BTreeMap<String, EventRecord>,
+    /// The grace period added to every due time.
+    pub grace_ms: u64,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger { events: BTreeMap::new(), grace_ms: DEFAULT_GRACE_MS }
+    }
 }
 
 impl Ledger {
+    /// Every (event, destination) not final and past due at `now_ms`: their queue messages are
+    /// lost, or late. Re-queue them, then call [`Ledger::requeued`].
+    pub fn stalled(&self, now_ms: u64) -> Vec<(String, String)> {
+        self.events
+            .values()
+            .flat_map(|r| r.stalled_destinations(now_ms).into_iter().map(|d| (r.id.clone(), d)))
+            .collect()
+    }
+
+    /// Records that `deliveries` were queued again at `now_ms`; returns the event ids changed.
+    pub fn requeued(&mut self, deliveries: &[(String, String)], now_ms: u64) -> Vec<String> {
+        let mut changed = Vec::new();
+        for (id, destination) in deliveries {
+            if let Some(d) = self.events.get_mut(id).and_then(|r| r.destinations.get_mut(destination)) {
+                d.due_ms = now_ms.saturating_add(self.grace_ms);
+                if !changed.contains(id) {
+                    changed.push(id.clone());
+                }
+            }
+        }
+        changed
+    }
+
+    /// When the alarm should look for stalled deliveries next: the earliest due time, or `None`
+    /// when every delivery is final.
+    pub fn next_check(&self) -> Option<u64> {
+        self.events.values().flat_map(|r| r.destinations.values()).filter(|d| !d.state.is_final()).map(|d| d.due_ms).min()
+    }
+
+    /// Failed (and stalled) deliveries of event `id` become pending again.
+    fn replay(&mut self, id: &str, now_ms: u64) -> (Reply, bool) {
+        let grace = self.grace_ms;
+        let Some(record) = self.events.get_mut(id) else { return (Reply::NotFound, false) };
+        let mut pending = Vec::new();
+        for (name, d) in record.destinations.iter_mut() {
+            if d.state == State::Failed {
+                d.state = State::Pending;
+                d.attempts = 0;
+                d.reason = Some(format!("replayed by the operator; before: {}", d.reason.as_deref().unwrap_or("failed")));
+                d.updated_at_ms = now_ms;
+            } else if d.state.is_final() || d.due_ms > now_ms {
+                continue;
+            }
+            d.due_ms = now_ms.saturating_add(grace);
+            pending.push(name.clone());
+        }
+        let changed = !pending.is_empty();
+        (Reply::Replayed { pending }, changed)
+    }
+
     /// Applies one call. Returns the reply and whether the call's event record changed (the
     /// object then stores it).
     pub fn apply(&mut self, call: Call) -> (Reply, bool) {
@@ -238,14 +337,7 @@ impl Ledger {
             Call::Accept { id, kind, order_id, content_hash, event, plan, now_ms } => {
                 self.accept(id, kind, order_id, content_hash, event, plan, now_ms)
             }
-            Call::MarkEnqueued { id } => match self.events.get_mut(&id) {
-                Some(r) if !r.enqueued => {
-                    r.enqueued = true;
-                    (Reply::Done, true)
-                }
-                Some(_) => (Reply::Done, false),
-                None => (Reply::NotFound, false),
-            },
+            Call::Replay { id, now_ms } => self.replay(&id, now_ms),
             Call::Claim { id, destination, message_id, now_ms, lease_ms } => {
                 self.claim(&id, &destination, message_id, now_ms, lease_ms)
             }
@@ -272,15 +364,25 @@ impl Ledger {
                 return (Reply::Accepted { acceptance: Acceptance::Conflict, pending: vec![], status: StatusView::of(r) }, false);
             }
             r.posts = r.posts.saturating_add(1);
-            let acceptance = if r.enqueued { Acceptance::Duplicate } else { Acceptance::Resume };
-            let pending = if r.enqueued { vec![] } else { r.pending_destinations() };
+            // Only deliveries past due are queued again, so that posts arriving together (or a
+            // post while its first messages wait in the queue) are duplicates.
+            let pending = r.stalled_destinations(now_ms);
+            let due = now_ms.saturating_add(self.grace_ms);
+            for name in &pending {
+                if let Some(d) = r.destinations.get_mut(name) {
+                    d.due_ms = due;
+                }
+            }
+            let acceptance = if pending.is_empty() { Acceptance::Duplicate } else { Acceptance::Resume };
             return (Reply::Accepted { acceptance, pending, status: StatusView::of(r) }, true);
         }
+        let due = now_ms.saturating_add(self.grace_ms);
         let destinations = plan
             .into_iter()
             .map(|p| {
                 let state = if p.skip.is_some() { State::Skipped } else { State::Pending };
-                (p.destination, DestinationRecord { state, attempts: 0, reason: p.skip, lease: None, updated_at_ms: now_ms })
+                let record = DestinationRecord { state, attempts: 0, reason: p.skip, lease: None, updated_at_ms: now_ms, due_ms: due };
+                (p.destination, record)
             })
             .collect();
         let record = EventRecord {
@@ -291,7 +393,6 @@ impl Ledger {
             event,
             received_at_ms: now_ms,
             posts: 1,
-            enqueued: false,
             destinations,
         };
         let pending = record.pending_destinations();
@@ -308,6 +409,7 @@ impl Ledger {
     }
 
     fn claim(&mut self, id: &str, destination: &str, message_id: String, now_ms: u64, lease_ms: u64) -> (Reply, bool) {
+        let grace = self.grace_ms;
         let waits_for_order = self.events.get(id).is_some_and(|r| r.kind != Kind::Order) && self.order_in_progress(destination);
         let Some(record) = self.events.get_mut(id) else {
             return (Reply::Claimed { claim: Claim::Unknown }, false);
@@ -324,7 +426,9 @@ impl Ledger {
             return (Reply::Claimed { claim: Claim::Busy { lease_left_ms: lease.until_ms - now_ms } }, false);
         }
         if waits_for_order {
-            return (Reply::Claimed { claim: Claim::Wait { reason: "the order has not reached this destination yet".into() } }, false);
+            // The message comes back within WAIT_MAX_SECONDS.
+            d.due_ms = now_ms.saturating_add(u64::from(WAIT_MAX_SECONDS) * 1000).saturating_add(grace);
+            return (Reply::Claimed { claim: Claim::Wait { reason: "the order has not reached this destination yet".into() } }, true);
         }
         if d.state == State::Sending {
             // The lease holder crashed (this message is its redelivery) or its lease ran out:
@@ -335,10 +439,12 @@ impl Ledger {
         d.state = State::Sending;
         d.lease = Some(Lease { message_id, until_ms: now_ms.saturating_add(lease_ms) });
         d.updated_at_ms = now_ms;
+        d.due_ms = now_ms.saturating_add(lease_ms);
         (Reply::Claimed { claim: Claim::Go { attempt: d.attempts, event } }, true)
     }
 
     fn settle(&mut self, id: &str, destination: &str, attempt: u32, settlement: Settlement, now_ms: u64) -> (Reply, bool) {
+        let grace = self.grace_ms;
         let Some(d) = self.events.get_mut(id).and_then(|r| r.destinations.get_mut(destination)) else {
             return (Reply::NotFound, false);
         };
@@ -346,7 +452,7 @@ impl Ledger {
             return (Reply::Settled { state: d.state }, false);
         }
         let current = d.state == State::Sending && d.attempts == attempt;
-        match settlement {
+        match settlement.redacted() {
             // A delivery is a fact whichever attempt reports it.
             Settlement::Delivered { detail } => {
                 d.state = State::Delivered;
@@ -360,9 +466,10 @@ impl Ledger {
                 d.state = State::Skipped;
                 d.reason = Some(reason);
             }
-            Settlement::Retry { reason } if current => {
+            Settlement::Retry { reason, delay_ms } if current => {
                 d.state = State::Pending;
                 d.reason = Some(reason);
+                d.due_ms = now_ms.saturating_add(delay_ms).saturating_add(grace);
             }
             // A stale attempt's failure: a newer attempt is under way and will report.
             Settlement::Failed { .. } | Settlement::Skipped { .. } | Settlement::Retry { .. } => return (Reply::Settled { state: d.state }, false),
@@ -378,6 +485,12 @@ mod tests {
     use super::*;
 
     const LEASE: u64 = 60_000;
+
+    fn accept_at(l: &mut Ledger, id: &str, now_ms: u64) -> Reply {
+        let plan = vec![Planned { destination: "lootly".into(), skip: None }, Planned { destination: "woowup".into(), skip: None }];
+        let call = Call::Accept { id: id.into(), kind: Kind::Order, order_id: "A-1".into(), content_hash: "h".into(), event: "{}".into(), plan, now_ms };
+        l.apply(call).0
+    }
 
     fn accept(l: &mut Ledger, id: &str, kind: Kind, hash: &str, skip_woowup: bool) -> Reply {
         let plan = vec![
@@ -424,20 +537,97 @@ mod tests {
     }
 
     fn retry() -> Settlement {
-        Settlement::Retry { reason: "503".into() }
+        Settlement::Retry { reason: "503".into(), delay_ms: 0 }
     }
 
     #[test]
     fn a_repeated_post_is_a_duplicate_and_a_changed_one_a_conflict() {
         let mut l = Ledger::default();
         assert_eq!(acceptance(accept(&mut l, "e1", Kind::Order, "h", true)), (Acceptance::New, vec!["lootly".into()]));
-        // Not enqueued yet (the first post failed half-way): resumed.
-        assert_eq!(acceptance(accept(&mut l, "e1", Kind::Order, "h", true)), (Acceptance::Resume, vec!["lootly".into()]));
-        l.apply(Call::MarkEnqueued { id: "e1".into() });
-        assert_eq!(acceptance(accept(&mut l, "e1", Kind::Order, "h", true)).0, Acceptance::Duplicate);
+        // Posts arriving together, or while the first post's message waits in the queue: one
+        // event, nothing queued again.
+        for _ in 0..49 {
+            assert_eq!(acceptance(accept(&mut l, "e1", Kind::Order, "h", true)), (Acceptance::Duplicate, vec![]));
+        }
         assert_eq!(acceptance(accept(&mut l, "e1", Kind::Order, "other", true)).0, Acceptance::Conflict);
-        assert_eq!(l.events["e1"].posts, 3);
+        assert_eq!(l.events["e1"].posts, 50);
         assert_eq!(l.events["e1"].destinations["woowup"].state, State::Skipped);
+    }
+
+    #[test]
+    fn a_post_after_the_messages_were_lost_queues_them_again() {
+        let mut l = Ledger::default();
+        accept(&mut l, "e1", Kind::Order, "h", false);
+        // Nobody claimed it within the grace period (the post's queue send failed, or the queue
+        // lost the message): the next post resumes it, once.
+        let late = 1_000 + DEFAULT_GRACE_MS;
+        assert_eq!(acceptance(accept_at(&mut l, "e1", late)), (Acceptance::Resume, vec!["lootly".into(), "woowup".into()]));
+        assert_eq!(acceptance(accept_at(&mut l, "e1", late)), (Acceptance::Duplicate, vec![]));
+        // A delivery in flight is not resumed while its lease holds, but is once it ran out.
+        assert!(matches!(claim(&mut l, "e1", "lootly", "m1", late + 1), Claim::Go { attempt: 1, .. }));
+        assert_eq!(acceptance(accept_at(&mut l, "e1", late + DEFAULT_GRACE_MS)), (Acceptance::Resume, vec!["woowup".into()]));
+        assert_eq!(acceptance(accept_at(&mut l, "e1", late + 1 + LEASE)), (Acceptance::Resume, vec!["lootly".into()]));
+    }
+
+    #[test]
+    fn the_alarm_finds_every_stalled_delivery_and_nothing_else() {
+        let mut l = Ledger::default();
+        accept(&mut l, "order", Kind::Order, "h", false);
+        accept(&mut l, "refund", Kind::Refund, "h", true);
+        let grace = DEFAULT_GRACE_MS;
+        assert_eq!(l.next_check(), Some(1_000 + grace));
+        assert_eq!(l.stalled(1_000 + grace - 1), vec![]);
+        // Killed before any message was consumed: all three are found.
+        let all = l.stalled(1_000 + grace);
+        assert_eq!(all.len(), 3);
+        assert_eq!(l.requeued(&all, 1_000 + grace), vec!["order".to_string(), "refund".to_string()]);
+        assert_eq!(l.stalled(1_000 + grace), vec![]);
+        assert_eq!(l.next_check(), Some(1_000 + 2 * grace));
+        // In flight: due when the lease ends; a retry: when its delay ended, plus the grace.
+        let t = 100_000;
+        assert!(matches!(claim(&mut l, "order", "lootly", "m1", t), Claim::Go { .. }));
+        assert!(matches!(claim(&mut l, "order", "woowup", "m2", t), Claim::Go { .. }));
+        let retry_in = Settlement::Retry { reason: "503".into(), delay_ms: 30_000 };
+        l.apply(Call::Settle { id: "order".into(), destination: "woowup".into(), attempt: 1, settlement: retry_in, now_ms: t });
+        assert_eq!(l.events["order"].destinations["lootly"].due_ms, t + LEASE);
+        assert_eq!(l.events["order"].destinations["woowup"].due_ms, t + 30_000 + grace);
+        // A refund waiting for its order comes back within WAIT_MAX_SECONDS.
+        assert!(matches!(claim(&mut l, "refund", "lootly", "m3", t), Claim::Wait { .. }));
+        assert_eq!(l.events["refund"].destinations["lootly"].due_ms, t + u64::from(WAIT_MAX_SECONDS) * 1000 + grace);
+        assert_eq!(l.stalled(t + LEASE), vec![("order".to_string(), "lootly".to_string())]);
+        // Once everything is final there is nothing to look at.
+        settle(&mut l, "order", "lootly", 1, delivered());
+        l.apply(Call::Settle { id: "order".into(), destination: "woowup".into(), attempt: 1, settlement: delivered(), now_ms: t });
+        assert!(matches!(claim(&mut l, "refund", "lootly", "m3", t), Claim::Go { .. }));
+        settle(&mut l, "refund", "lootly", 1, delivered());
+        assert_eq!((l.next_check(), l.stalled(u64::MAX)), (None, vec![]));
+    }
+
+    #[test]
+    fn an_operator_replays_what_failed() {
+        let mut l = Ledger::default();
+        accept(&mut l, "e1", Kind::Order, "h", false);
+        claim(&mut l, "e1", "lootly", "m1", 10_000);
+        assert_eq!(settle(&mut l, "e1", "lootly", 1, Settlement::Failed { reason: "gave up after 1 attempts".into() }), State::Failed);
+        claim(&mut l, "e1", "woowup", "m2", 10_000);
+        // Only the failed destination is replayed while the other is in flight.
+        assert_eq!(l.apply(Call::Replay { id: "e1".into(), now_ms: 20_000 }), (Reply::Replayed { pending: vec!["lootly".into()] }, true));
+        let d = &l.events["e1"].destinations["lootly"];
+        assert_eq!((d.state, d.attempts), (State::Pending, 0));
+        assert!(d.reason.as_deref().unwrap().contains("gave up"));
+        assert!(matches!(claim(&mut l, "e1", "lootly", "m3", 20_001), Claim::Go { attempt: 1, .. }));
+        assert_eq!(l.apply(Call::Replay { id: "e1".into(), now_ms: 20_002 }), (Reply::Replayed { pending: vec![] }, false));
+        assert_eq!(l.apply(Call::Replay { id: "e9".into(), now_ms: 20_002 }), (Reply::NotFound, false));
+    }
+
+    #[test]
+    fn reasons_are_recorded_without_emails() {
+        let mut l = Ledger::default();
+        accept(&mut l, "e1", Kind::Order, "h", true);
+        claim(&mut l, "e1", "lootly", "m1", 10_000);
+        settle(&mut l, "e1", "lootly", 1, Settlement::Failed { reason: "customer ana.perez@example.com is banned".into() });
+        let Reply::Status { status: Some(s) } = l.apply(Call::Status { id: "e1".into() }).0 else { panic!() };
+        assert_eq!(s.destinations["lootly"].reason.as_deref(), Some("customer [email] is banned"));
     }
 
     #[test]

@@ -4,16 +4,19 @@
 //! (event, destination) is delivered once. See README.md for the event schema and the design.
 //!
 //! Pure modules (host-tested with `cargo test`): [`standard_webhooks`], [`event`], [`ledger`],
-//! [`destination`], [`lootly_destination`], [`woowup_destination`], [`retry`], [`config`], [`time`], [`problem`].
-//! The Workers glue exists only on wasm32: `inbound` (HTTP), `consumer` (Queue), `ledger_object`
-//! (Durable Object), `runtime` (env, fetch, clock).
+//! [`destination`], [`lootly_destination`], [`woowup_destination`], [`retry`], [`config`], [`time`], [`problem`],
+//! [`redact`], [`dead_letters`].
+//! The Workers glue exists only on wasm32: `inbound` (HTTP), `consumer` (Queues), `ledger_object`
+//! and `dead_letter_box` (Durable Objects), `runtime` (env, fetch, clock).
 
 pub mod config;
+pub mod dead_letters;
 pub mod destination;
 pub mod event;
 pub mod ledger;
 pub mod lootly_destination;
 pub mod problem;
+pub mod redact;
 pub mod retry;
 pub mod standard_webhooks;
 pub mod time;
@@ -21,6 +24,8 @@ pub mod woowup_destination;
 
 #[cfg(target_arch = "wasm32")]
 mod consumer;
+#[cfg(target_arch = "wasm32")]
+mod dead_letter_box;
 #[cfg(target_arch = "wasm32")]
 mod inbound;
 #[cfg(target_arch = "wasm32")]
@@ -40,7 +45,11 @@ mod entry {
     #[event(queue)]
     async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
         let messages: Vec<_> = batch.raw_iter().collect();
-        crate::consumer::handle_batch(messages, &env).await;
+        if batch.queue() == crate::runtime::DEAD_LETTER_QUEUE {
+            crate::consumer::keep_dead_letters(messages, &env).await;
+        } else {
+            crate::consumer::handle_batch(messages, &env).await;
+        }
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! `fetch` with a timeout, and calls to an order's ledger object.
 
 use crate::config::Config;
+use crate::dead_letters::{BoxCall, Letter};
 use crate::destination::Answer;
 use crate::ledger::{Call, Reply};
 use futures_util::future::{select, Either};
@@ -15,6 +16,10 @@ pub const LEDGER_BINDING: &str = "LEDGER";
 pub const QUEUE_BINDING: &str = "DELIVERIES";
 /// The dead-letter queue's producer binding.
 pub const DEAD_LETTER_BINDING: &str = "DEAD_LETTERS";
+/// The dead-letter queue's name (wrangler.toml), which this Worker also consumes.
+pub const DEAD_LETTER_QUEUE: &str = "loyalty-dead-letters";
+/// The Durable Object namespace of the dead-letter box (one object, named `all`).
+pub const DEAD_LETTER_BOX_BINDING: &str = "DEAD_LETTER_BOX";
 
 /// The settings from the Worker's vars and secrets.
 pub fn config(env: &Env) -> Result<Config, String> {
@@ -70,16 +75,28 @@ pub async fn send(request: loyalty_connector::Request, timeout_ms: u64) -> Resul
 
 /// Applies one call to the ledger of the order named `ledger_key`.
 pub async fn ledger(env: &Env, ledger_key: &str, call: &Call) -> Result<Reply, String> {
-    let namespace = env.durable_object(LEDGER_BINDING).map_err(|e| e.to_string())?;
-    let stub = namespace.id_from_name(ledger_key).and_then(|id| id.get_stub()).map_err(|e| e.to_string())?;
+    let text = call_object(env, LEDGER_BINDING, ledger_key, call).await?;
+    serde_json::from_str(&text).map_err(|e| format!("ledger reply: {e}"))
+}
+
+/// Applies one call to the dead-letter box; the letters it lists (none for other calls).
+pub async fn dead_letter_box(env: &Env, call: &BoxCall) -> Result<Vec<Letter>, String> {
+    let text = call_object(env, DEAD_LETTER_BOX_BINDING, "all", call).await?;
+    serde_json::from_str(&text).map_err(|e| format!("dead-letter box reply: {e}"))
+}
+
+/// POSTs `call` as JSON to the object `name` of a Durable Object namespace; its answer's text.
+async fn call_object(env: &Env, binding: &str, name: &str, call: &impl serde::Serialize) -> Result<String, String> {
+    let namespace = env.durable_object(binding).map_err(|e| e.to_string())?;
+    let stub = namespace.id_from_name(name).and_then(|id| id.get_stub()).map_err(|e| e.to_string())?;
     let body = serde_json::to_string(call).map_err(|e| e.to_string())?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let request = Request::new_with_init("https://ledger.internal/call", &init).map_err(|e| e.to_string())?;
-    let mut response = stub.fetch_with_request(request).await.map_err(|e| format!("ledger: {e}"))?;
-    let text = response.text().await.map_err(|e| format!("ledger: {e}"))?;
+    let mut response = stub.fetch_with_request(request).await.map_err(|e| format!("{binding}: {e}"))?;
+    let text = response.text().await.map_err(|e| format!("{binding}: {e}"))?;
     if response.status_code() != 200 {
-        return Err(format!("ledger answered {}: {text}", response.status_code()));
+        return Err(format!("{binding} answered {}: {text}", response.status_code()));
     }
-    serde_json::from_str(&text).map_err(|e| format!("ledger reply: {e}"))
+    Ok(text)
 }

@@ -1,8 +1,13 @@
 //! Standard Webhooks (standardwebhooks.com) signatures, so a shop can sign its events with any
 //! existing library: `webhook-signature: v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`,
 //! keys written `whsec_<base64>`. Several space-separated signatures are accepted (the sender
-//! rotating its key) and several keys (this Worker rotating its secret). Pure: the caller passes
-//! the current time.
+//! rotating its key), also spread over several `webhook-signature` header lines (which HTTP joins
+//! with `, `), and several keys (this Worker rotating its secret). Pure: the caller passes the
+//! current time.
+//!
+//! A request that carries no event (`GET /v1/events/{id}`, the operator's calls) is signed over
+//! [`request_content`], its method and path, in place of the body: a signature made for one
+//! event's status cannot be replayed to read another's.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -96,8 +101,10 @@ impl Verifier {
         if ts.saturating_sub(now) > TOLERANCE_SECONDS {
             return Err(AuthError::TooNew);
         }
+        // Several header lines arrive joined by ", "; base64 holds no comma.
         let candidates: Vec<Vec<u8>> = signatures
             .split(' ')
+            .map(|s| s.trim_end_matches(','))
             .filter_map(|s| s.strip_prefix("v1,"))
             .filter_map(|b64| STANDARD.decode(b64).ok())
             .collect();
@@ -110,6 +117,11 @@ impl Verifier {
         }
         Err(AuthError::NoMatchingSignature)
     }
+}
+
+/// What a request without an event body is signed over, in place of the body: `GET /v1/events/evt_…`.
+pub fn request_content(method: &str, path: &str) -> String {
+    format!("{method} {path}")
 }
 
 /// A header's value, trimmed, when it is there and not empty.
@@ -179,6 +191,29 @@ mod tests {
         // The right bytes under another version tag do not count.
         let v2 = EXPECTED.replacen("v1,", "v2,", 1);
         assert_eq!(verifier().verify(Some(ID), Some("1614265330"), Some(&v2), BODY, TS), Err(AuthError::NoMatchingSignature));
+    }
+
+    #[test]
+    fn accepts_a_good_signature_on_any_of_several_header_lines() {
+        // What a runtime's Headers.get returns for two header lines: the values joined by ", ".
+        let other = "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=";
+        for joined in [format!("{EXPECTED}, {other}"), format!("{other}, {EXPECTED}"), format!("{other} v1,x, {EXPECTED}")] {
+            assert_eq!(verifier().verify(Some(ID), Some("1614265330"), Some(&joined), BODY, TS), Ok(()), "{joined}");
+        }
+        assert_eq!(verifier().verify(Some(ID), Some("1614265330"), Some(&format!("{other}, {other}")), BODY, TS), Err(AuthError::NoMatchingSignature));
+    }
+
+    #[test]
+    fn a_signed_read_covers_its_method_and_path() {
+        let content = request_content("GET", "/v1/events/evt_a");
+        let sig = sign(SECRET, ID, TS, content.as_bytes()).unwrap();
+        let check = |method, path: &str| verifier().verify(Some(ID), Some("1614265330"), Some(&sig), request_content(method, path).as_bytes(), TS);
+        assert_eq!(check("GET", "/v1/events/evt_a"), Ok(()));
+        assert_eq!(check("GET", "/v1/events/evt_b"), Err(AuthError::NoMatchingSignature));
+        assert_eq!(check("POST", "/v1/events/evt_a"), Err(AuthError::NoMatchingSignature));
+        // The empty body the old scheme signed no longer passes.
+        let empty = sign(SECRET, ID, TS, b"").unwrap();
+        assert_eq!(verifier().verify(Some(ID), Some("1614265330"), Some(&empty), content.as_bytes(), TS), Err(AuthError::NoMatchingSignature));
     }
 
     #[test]

@@ -132,18 +132,28 @@ export async function startVerifier(procs) {
 
 /**
  * The Worker under `wrangler dev` on a free port, its Durable Objects and queues in a fresh
- * directory. `vars` override wrangler.toml's vars and give the secrets (as .dev.vars would).
+ * directory, or in `state` (a restart on the state of a Worker that was killed). `vars` override
+ * wrangler.toml's vars and give the secrets (as .dev.vars would). `kill()` ends it with SIGKILL,
+ * as a crash would: nothing in memory (queue messages, requests in flight) survives.
  */
-export async function startWorker(procs, vars) {
+export async function startWorker(procs, vars, { state } = {}) {
   const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), 'worker-state-'));
-  procs.onStop(() => rmSync(state, { recursive: true, force: true }));
+  if (!state) {
+    state = mkdtempSync(join(tmpdir(), 'worker-state-'));
+    const dir = state;
+    procs.onStop(() => rmSync(dir, { recursive: true, force: true }));
+  }
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child = procs.spawn('wrangler', WRANGLER, args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('wrangler dev', child, async () => (await fetch(`${url}/`)).status === 404, 120_000);
-  return { url, child, shop: new Shop(url) };
+  const kill = async () => {
+    const exited = once(child, 'exit');
+    process.kill(-child.pid, 'SIGKILL');
+    await exited;
+  };
+  return { url, child, state, kill, shop: new Shop(url) };
 }
 
 /** The Worker's settings that point every destination at the emulator (or the verifier). */
@@ -201,9 +211,25 @@ export class Shop {
     }
   }
 
-  async status(id, options = {}) {
-    const r = await fetch(`${this.url}/v1/events/${id}`, { headers: { ...this.headers('', options), ...(options.headers ?? {}) } });
+  /** A request without an event body, signed over `{METHOD} {path}` (README: Authentication). */
+  async call(method, path, options = {}) {
+    const signed = options.signed ?? `${method} ${path}`;
+    const r = await fetch(`${this.url}${path}`, { method, headers: { ...this.headers(signed, options), ...(options.headers ?? {}) } });
     return { status: r.status, body: await r.json() };
+  }
+
+  async status(id, options = {}) {
+    return this.call('GET', `/v1/events/${id}`, options);
+  }
+
+  /** The operator's list of dead letters. */
+  async deadLetters(options = {}) {
+    return this.call('GET', '/v1/dead-letters', options);
+  }
+
+  /** The operator replays an event's failed deliveries. */
+  async replay(id, options = {}) {
+    return this.call('POST', `/v1/events/${id}/replay`, options);
   }
 }
 
@@ -212,7 +238,7 @@ export const ENDPOINT = { order: 'orders', refund: 'refunds', cancellation: 'can
 
 /** The event id the Worker gives an event (README: "Event ids"), computed independently. */
 export function eventId(kind, event) {
-  const sha = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const sha = (text) => createHash('sha256').update(text.normalize('NFC'), 'utf8').digest('hex');
   const identity = { order: `order\n${event.status}`, refund: `refund\n${event.refund_id}`, cancellation: 'cancellation' }[kind];
   return `evt_${sha(`ledger\n${event.order_id}`).slice(0, 24)}${sha(`${event.order_id}\n${identity}`).slice(0, 16)}`;
 }
