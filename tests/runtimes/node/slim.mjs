@@ -14,13 +14,14 @@ const INPUTS = {
 };
 const [, call, input] = process.argv[2].match(/^(init|initSync)\((.+)\)$/);
 
-for (const [entry, name] of [[slim, "loyalty-connector"], [lootlySlim, "loyalty-connector/lootly"]]) {
-  const wasm = INPUTS[input](readFileSync(new URL(import.meta.resolve(`${name}/loyalty_connector_bg.wasm`))));
-  if (entry.lootly !== undefined) throw new Error(`${name}/slim is bound before init`);
-  if (call === "init") await entry.init(wasm);
-  else entry.initSync(wasm);
-  await entry.init(wasm); // a second call is a no-op
-}
+const wasm = INPUTS[input](readFileSync(new URL(import.meta.resolve("loyalty-connector/lootly/loyalty_connector_bg.wasm"))));
+if (slim.lootly !== undefined || lootlySlim.lootly !== undefined) throw new Error("slim is bound before init");
+if (call === "init") await slim.init(wasm);
+else slim.initSync(wasm);
+await slim.init(wasm); // a second call is a no-op
+// loyalty-connector/lootly/slim is the same instance without woowup: initialised already.
+await lootlySlim.init(wasm);
+if (lootlySlim.lootly !== slim.lootly || lootlySlim.LoyaltyError !== slim.LoyaltyError) throw new Error("lootly/slim is not the root instance");
 
 const pick = ({ lootly, php, woowup, LoyaltyError }) => (woowup ? { lootly, php, woowup, LoyaltyError } : { lootly, php, LoyaltyError });
 const vectorFiles = JSON.parse(readFileSync(0, "utf8"));
