@@ -1,6 +1,26 @@
 //! What every request builder returns: the exact method, URL, headers and body to send.
 //! The core performs no I/O; the caller hands this to `fetch`, curl or any HTTP client.
 
+use crate::error::{LoyaltyError, Result};
+
+/// The longest base URL a client takes.
+const MAX_BASE_URL: usize = 2048;
+
+/// A base URL another server is reached at (an emulator, a proxy): `http://` or `https://`, no
+/// query, fragment, spaces or control characters, at most 2048 bytes; a trailing `/` is dropped.
+/// `field` names it in the error. The one check every client and the binding use.
+pub fn base_url(url: &str, field: &str) -> Result<String> {
+    let trimmed = url.trim_end_matches('/');
+    let host = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
+    let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
+        && trimmed.len() <= MAX_BASE_URL
+        && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
+    if !ok {
+        return Err(LoyaltyError::invalid(field, "must be an http(s) URL without query or fragment"));
+    }
+    Ok(trimmed.to_string())
+}
+
 /// An HTTP method used by the vendors' APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -141,6 +161,17 @@ impl Request {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_base_url_rule() {
+        assert_eq!(base_url("http://127.0.0.1:8790/apiv2/", "base_url").unwrap(), "http://127.0.0.1:8790/apiv2");
+        assert_eq!(base_url("https://api.woowup.com", "apiUrl").unwrap(), "https://api.woowup.com");
+        for bad in ["ftp://x", "https://", "https:///x", "https://a b", "https://x?q=1", "https://x#f", "x.com", "https://x\n"] {
+            let e = base_url(bad, "apiUrl").unwrap_err();
+            assert_eq!((e.code(), e.field()), ("invalid_field", Some("apiUrl")), "{bad:?}");
+        }
+        assert!(base_url(&format!("https://x/{}", "a".repeat(2048)), "u").is_err());
+    }
+
     use super::*;
 
     #[test]

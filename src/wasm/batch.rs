@@ -64,10 +64,10 @@ fn flag(value: Option<String>, field: &str) -> Result<bool> {
 fn connectors_config(fields: &Fields, api_key: &str) -> Result<ConnectorsConfig> {
     let mut connectors = ConnectorsConfig::new(api_key);
     if let Some(url) = fields.optional("connectorsUrl")? {
-        connectors.connectors_base_url = checked_url(&url, "connectorsUrl")?;
+        connectors.connectors_base_url = crate::http::base_url(&url, "connectorsUrl")?;
     }
     if let Some(url) = fields.optional("apiUrl")? {
-        connectors.api_base_url = checked_url(&url, "apiUrl")?;
+        connectors.api_base_url = crate::http::base_url(&url, "apiUrl")?;
     }
     connectors.stats_auth = match fields.optional("statsAuth")?.as_deref() {
         None | Some("basic") => StatsAuth::Basic,
@@ -77,18 +77,6 @@ fn connectors_config(fields: &Fields, api_key: &str) -> Result<ConnectorsConfig>
     Ok(connectors)
 }
 
-/// An http(s) base URL without query, fragment, spaces or control characters.
-fn checked_url(url: &str, field: &str) -> Result<String> {
-    let trimmed = url.trim_end_matches('/');
-    let host = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
-    let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
-        && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
-    if ok {
-        Ok(trimmed.to_string())
-    } else {
-        Err(LoyaltyError::invalid(field, "must be an http(s) URL without query or fragment"))
-    }
-}
 
 /// One batch run: the client, the points options, the statistics and what an interrupted run
 /// left in its journal.
@@ -772,7 +760,7 @@ pub fn batch_logs_request(query: JsValue) -> JsResult<JsValue> {
     let api_key = fields.required("apiKey")?;
     let mut connectors = ConnectorsConfig::new(api_key.as_str());
     if let Some(url) = fields.optional("connectorsUrl")? {
-        connectors.connectors_base_url = checked_url(&url, "connectorsUrl")?;
+        connectors.connectors_base_url = crate::http::base_url(&url, "connectorsUrl")?;
     }
     let number = |name: &str| -> Result<Option<u32>> {
         fields.optional(name)?.map(|s| s.trim().parse::<u32>().map_err(|_| LoyaltyError::invalid(name, "must be a whole number"))).transpose()

@@ -105,18 +105,6 @@ fn optional_fields(value: &JsValue, field: &str, known: &[&str]) -> Result<Optio
     Fields::new(value, field, known).map(Some)
 }
 
-/// An http(s) base URL without query, fragment, spaces or control characters.
-fn base_url(url: String, field: &str) -> Result<String> {
-    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
-        && url.len() <= 2048
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
-    if ok {
-        Ok(url)
-    } else {
-        Err(LoyaltyError::invalid(field, "must be an http(s) URL without query or fragment"))
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
@@ -547,7 +535,7 @@ fn connectors_config(value: &JsValue) -> Result<ConnectorsConfig> {
     let fields = Fields::new(value, "config", &["apiKey", "connectorsBaseUrl", "apiBaseUrl", "statsAuth"])?;
     let mut config = ConnectorsConfig::new(fields.required("apiKey")?);
     let url = |name: &str, default: &str| -> Result<String> {
-        base_url(fields.optional(name)?.unwrap_or_else(|| default.to_string()), name)
+        crate::http::base_url(&fields.optional(name)?.unwrap_or_else(|| default.to_string()), name)
     };
     config.connectors_base_url = url("connectorsBaseUrl", CONNECTORS_BASE_URL)?;
     config.api_base_url = url("apiBaseUrl", API_BASE_URL)?;

@@ -14,7 +14,6 @@ pub const DEFAULT_BASE_URL: &str = "https://admin.woowup.com/apiv2";
 
 const MAX_APP_ID: usize = 64;
 const MAX_API_KEY: usize = 1024;
-const MAX_BASE_URL: usize = 2048;
 
 /// A program's API v2 credentials and where to send the calls. `Debug` never shows the key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,15 +62,7 @@ impl Client {
     /// `http://` or `https://`, no query, fragment, spaces or control characters; a trailing `/`
     /// is dropped.
     pub fn with_base_url(mut self, base_url: &str) -> Result<Client> {
-        let trimmed = base_url.trim_end_matches('/');
-        let host = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
-        let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
-            && trimmed.len() <= MAX_BASE_URL
-            && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
-        if !ok {
-            return Err(LoyaltyError::invalid("base_url", "must be an http(s) URL without query or fragment"));
-        }
-        self.base_url = trimmed.to_string();
+        self.base_url = crate::http::base_url(base_url, "base_url")?;
         Ok(self)
     }
 
