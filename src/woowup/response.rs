@@ -64,7 +64,8 @@ fn invalid(status: u16, reason: impl Into<String>) -> LoyaltyError {
     LoyaltyError::InvalidResponse { service: SERVICE, status, reason: reason.into() }
 }
 
-fn short(message: &str) -> String {
+/// A vendor's message cut to 1000 characters (an ellipsis says it was cut); v2 and v3 alike.
+pub(crate) fn short(message: &str) -> String {
     let mut chars = message.chars();
     let kept: String = chars.by_ref().take(MAX_MESSAGE_CHARS).collect();
     if chars.next().is_some() {

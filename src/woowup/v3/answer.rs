@@ -9,10 +9,10 @@
 
 use crate::engine::{Effect, Policy, Verdict};
 use crate::error::{LoyaltyError, Result};
+use crate::woowup::response::short;
 use serde_json::Value;
 
 const SERVICE: &str = "woowup";
-const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// An answer, read.
 #[derive(Clone, Debug, PartialEq)]
@@ -124,16 +124,6 @@ impl Answer {
             Answer::Ok { payload, .. } => Ok(payload),
             Answer::Failed(f) => Err(f.into_error()),
         }
-    }
-}
-
-fn short(message: &str) -> String {
-    let mut chars = message.chars();
-    let kept: String = chars.by_ref().take(MAX_MESSAGE_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{kept}…")
-    } else {
-        kept
     }
 }
 
