@@ -3,89 +3,15 @@
 //! a ledger of what it received.
 
 use loyalty_connector::woowup::{from_json, CancelOrder, Client, Flow, Next, Order, Outcome, RewardOptions, RewardOrder, SkipReason};
-use loyalty_connector::Request;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::net::TcpListener;
 
-/// The emulator on an ephemeral port, stopped when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
-}
+#[path = "support/emulator.rs"]
+mod emulator;
+use emulator::{send, Emulator};
 
-impl Emulator {
-    fn start() -> Emulator {
-        let status = Command::new("scripts/need").arg("node").status().expect("scripts/need runs");
-        assert!(status.success(), "node is needed for the emulator");
-        let mut child = Command::new("node")
-            .args(["examples/emulator/server.mjs", "--port", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the emulator starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line).expect("ready line");
-        let url = line.trim().strip_prefix("emulator listening on ").expect("the ready line").to_string();
-        Emulator { child, url }
-    }
-
-    fn client(&self) -> Client {
-        Client::new("14", "demo-woowup-key").unwrap().with_base_url(&format!("{}/apiv2", self.url)).unwrap()
-    }
-
-    fn control(&self, path: &str, body: &str) -> String {
-        let (status, body) = send_raw(&format!("{}/_emulator/{path}", self.url), "POST", &[("Content-Type", "application/json")], body);
-        assert_eq!(status, 200, "control {path}: {body}");
-        body
-    }
-
-    fn state(&self) -> serde_json::Value {
-        let (_, body) = send_raw(&format!("{}/_emulator/state", self.url), "GET", &[], "");
-        serde_json::from_str(&body).unwrap()
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A minimal HTTP/1.1 exchange over a fresh connection (`Connection: close`).
-fn send_raw(url: &str, method: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut stream = TcpStream::connect(host).expect("connect");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    stream.write_all(format!("{head}\r\n{body}").as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
-    (status, if chunked { dechunk(body) } else { body.to_string() })
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = &rest[size + 2..];
-    }
-    out
-}
-
-fn send(request: &Request) -> (u16, String) {
-    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    send_raw(&request.url, request.method.as_str(), &headers, request.body.as_deref().unwrap_or(""))
+fn client(emu: &Emulator) -> Client {
+    Client::new("14", "demo-woowup-key").unwrap().with_base_url(&format!("{}/apiv2", emu.url)).unwrap()
 }
 
 fn drive(flow: &mut impl Flow) -> Outcome {
@@ -93,7 +19,7 @@ fn drive(flow: &mut impl Flow) -> Outcome {
     loop {
         match next {
             Next::Send(request) => {
-                let (status, body) = send(&request);
+                let (status, _, body) = send(&request);
                 next = flow.feed(status, &body);
             }
             Next::Done(outcome) => return outcome,
@@ -119,7 +45,7 @@ fn invoice<'a>(state: &'a serde_json::Value, number: &str) -> Option<&'a serde_j
 #[test]
 fn flows_against_the_emulator() {
     let emu = Emulator::start();
-    let client = emu.client();
+    let client = client(&emu);
     let initialize: RewardOptions = from_json(r#"{"unknown_customer": "initialize"}"#).unwrap();
 
     // Found customer: 5 sale points × floor(19.99) = 95 points, the detail recorded.

@@ -11,98 +11,23 @@ use loyalty_connector::woowup::v3::{
 };
 use loyalty_connector::Request;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 const KEY: &str = "demo-woowup-key";
 const T0: u64 = 1_800_000_000_000;
 
-/// The emulator on an ephemeral port, stopped when dropped.
-struct Emulator {
-    child: Child,
-    url: String,
+#[path = "support/emulator.rs"]
+mod emulator;
+use emulator::{send, Emulator};
+
+fn client(emu: &Emulator) -> Client {
+    Client::new(KEY).unwrap().with_base_url(&format!("{}/apiv3", emu.url)).unwrap()
 }
 
-impl Emulator {
-    fn start() -> Emulator {
-        let status = Command::new("scripts/need").arg("node").status().expect("scripts/need runs");
-        assert!(status.success(), "node is needed for the emulator");
-        let mut child = Command::new("node")
-            .args(["examples/emulator/server.mjs", "--port", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the emulator starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line).expect("ready line");
-        let url = line.trim().strip_prefix("emulator listening on ").expect("the ready line").to_string();
-        Emulator { child, url }
-    }
-
-    fn client(&self) -> Client {
-        Client::new(KEY).unwrap().with_base_url(&format!("{}/apiv3", self.url)).unwrap()
-    }
-
-    fn control(&self, path: &str, body: &str) {
-        let (status, _, body) = exchange(&format!("{}/_emulator/{path}", self.url), "POST", &[("Content-Type", "application/json")], body);
-        assert_eq!(status, 200, "control {path}: {body}");
-    }
-
-    fn state(&self) -> Value {
-        serde_json::from_str(&exchange(&format!("{}/_emulator/state", self.url), "GET", &[], "").2).unwrap()
-    }
-
-    /// The emulator's requests to API v3 so far.
-    fn v3_requests(&self) -> Vec<Value> {
-        self.state()["woowup_v3"]["requests"].as_array().unwrap().clone()
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One HTTP/1.1 exchange over a fresh connection: status, headers (lowercase names), body.
-fn exchange(url: &str, method: &str, headers: &[(&str, &str)], body: &str) -> (u16, Vec<(String, String)>, String) {
-    let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let mut stream = TcpStream::connect(host).expect("connect");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    stream.write_all(format!("{head}\r\n{body}").as_bytes()).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8(response).expect("UTF-8 answer");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let mut lines = head.split("\r\n");
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
-    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
-    (status, headers, if chunked { dechunk(body) } else { body.to_string() })
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = &rest[size + 2..];
-    }
-    out
-}
-
-fn send(request: &Request) -> (u16, Vec<(String, String)>, String) {
-    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    exchange(&request.url, request.method.as_str(), &headers, request.body.as_deref().unwrap_or(""))
+/// The emulator's requests to API v3 so far.
+fn v3_requests(emu: &Emulator) -> Vec<Value> {
+    emu.state()["woowup_v3"]["requests"].as_array().unwrap().clone()
 }
 
 /// Sends and reads one request.
@@ -182,7 +107,7 @@ fn order(n: u32) -> loyalty_connector::php::Value {
 #[test]
 fn customers_purchases_and_pages_over_http() {
     let emu = Emulator::start();
-    let c = emu.client();
+    let c = client(&emu);
     let zoe = Identity::email("zoe@example.com");
 
     assert_eq!(payload(call(&c.customer_exists(&zoe).unwrap()))["exist"], false);
@@ -211,7 +136,7 @@ fn customers_purchases_and_pages_over_http() {
     assert_eq!(found[0].lines[0].product_name.as_deref(), Some("Café «bio» 1/2"));
     assert_eq!(found[0].total.map(|t| t.to_string()).as_deref(), Some("19.99"));
     // The emulator received exactly the bytes the library wrote.
-    let sent = emu.v3_requests().into_iter().find(|r| r["method"] == "POST" && r["path"] == "/apiv3/purchases").unwrap();
+    let sent = v3_requests(&emu).into_iter().find(|r| r["method"] == "POST" && r["path"] == "/apiv3/purchases").unwrap();
     assert_eq!(sent["body"].as_str(), c.create_purchase(&order(1)).unwrap().body.as_deref());
 
     // Someone unknown: user_not_found, not an unreadable answer.
@@ -258,7 +183,7 @@ fn customers_purchases_and_pages_over_http() {
 #[test]
 fn paced_requests_meet_no_429_and_a_burst_recovers() {
     let emu = Emulator::start();
-    let c = emu.client();
+    let c = client(&emu);
     emu.control("woowup-v3", &format!(r#"{{"clock_ms": {T0}}}"#));
     let find = c.list_branches(0, 10).unwrap();
 
@@ -267,7 +192,7 @@ fn paced_requests_meet_no_429_and_a_burst_recovers() {
     for _ in 0..300 {
         assert!(matches!(d.send(&find), Some(Answer::Ok { .. })));
     }
-    let refused = emu.v3_requests().iter().filter(|r| r["status"] == 429).count();
+    let refused = v3_requests(&emu).iter().filter(|r| r["status"] == 429).count();
     assert_eq!(refused, 0);
     let elapsed = d.now - T0;
     assert!((299 * 60_000 / 140..=299 * 429).contains(&elapsed), "{elapsed} ms");
@@ -280,7 +205,7 @@ fn paced_requests_meet_no_429_and_a_burst_recovers() {
     for _ in 0..300 {
         assert!(matches!(d.send(&find), Some(Answer::Ok { .. })));
     }
-    let requests = emu.v3_requests();
+    let requests = v3_requests(&emu);
     let refused = requests.iter().filter(|r| r["status"] == 429).count();
     assert_eq!(requests.len() - refused, 300);
     // Each 429 was followed by its Retry-After: never more refusals than requests past the first
@@ -293,7 +218,7 @@ fn paced_requests_meet_no_429_and_a_burst_recovers() {
 #[test]
 fn a_lost_answer_never_credits_points_twice() {
     let emu = Emulator::start();
-    let c = emu.client();
+    let c = client(&emu);
     emu.control("woowup-v3", &format!(r#"{{"clock_ms": {T0}}}"#));
     let mut d = Driver { emu: &emu, pacer: Some(Pacer::default()), now: T0 };
     let zoe = Identity::email("zoe@example.com");
@@ -375,7 +300,7 @@ fn drive<F: V3Flow>(flow: &mut F, lose: &[usize]) -> F::Outcome {
 #[test]
 fn flows_record_award_and_reverse_over_http() {
     let emu = Emulator::start();
-    let c = emu.client();
+    let c = client(&emu);
     let create = RecordOptions { unknown_customer: UnknownCustomer::Create, ..RecordOptions::default() };
     let customer = input(r#"{"email": "zoe@example.com", "first_name": "Zoë", "last_name": "Núñez"}"#).unwrap();
 
@@ -406,9 +331,9 @@ fn flows_record_award_and_reverse_over_http() {
     let back = Reversal::NegativePoints { who: zoe, points: 20, concept: "purchase".into() };
     let outcome = drive(&mut ReverseOrder::new(&c, "FAC-1", back).unwrap(), &[]);
     assert_eq!(outcome, ReverseOutcome::Points(PointsOutcome::Awarded { points: -20, checked: false }));
-    let before = emu.v3_requests().len();
+    let before = v3_requests(&emu).len();
     drive(&mut ReverseOrder::new(&c, "FAC-1", Reversal::Refuse).unwrap(), &[]);
-    assert_eq!(emu.v3_requests().len(), before);
+    assert_eq!(v3_requests(&emu).len(), before);
     let ledger: Vec<i64> = emu.state()["woowup_v3"]["accounts"]["14"]["transactions"].as_array().unwrap().iter().map(|t| t["points"].as_i64().unwrap()).collect();
     assert_eq!(ledger, [20, 50, -20], "the purchase's points, the gift once, the reversal");
 }

@@ -679,36 +679,32 @@ impl OrderFlow {
             OrderFlow::Cancel(f) => OrderFlow::Cancel(f.after_earlier_attempt()),
         }
     }
+
+    /// The flow inside, as the engine drives it.
+    fn machine(&mut self) -> &mut dyn engine::Machine<Outcome = Outcome> {
+        match self {
+            OrderFlow::Reward(f) => f.as_mut(),
+            OrderFlow::Cancel(f) => f,
+        }
+    }
 }
 
 impl engine::Machine for OrderFlow {
     type Outcome = Outcome;
 
     fn next(&mut self) -> engine::Next<Outcome> {
-        match self {
-            OrderFlow::Reward(f) => engine::Machine::next(f.as_mut()),
-            OrderFlow::Cancel(f) => engine::Machine::next(f),
-        }
+        self.machine().next()
     }
 
     fn feed(&mut self, status: u16, body: &str) {
-        match self {
-            OrderFlow::Reward(f) => engine::Machine::feed(f.as_mut(), status, body),
-            OrderFlow::Cancel(f) => engine::Machine::feed(f, status, body),
-        }
+        self.machine().feed(status, body)
     }
 
     fn may_have_landed(&mut self) -> bool {
-        match self {
-            OrderFlow::Reward(f) => engine::Machine::may_have_landed(f.as_mut()),
-            OrderFlow::Cancel(f) => engine::Machine::may_have_landed(f),
-        }
+        self.machine().may_have_landed()
     }
 
     fn fail(&mut self, error: LoyaltyError) -> Outcome {
-        match self {
-            OrderFlow::Reward(f) => engine::Machine::fail(f.as_mut(), error),
-            OrderFlow::Cancel(f) => engine::Machine::fail(f, error),
-        }
+        self.machine().fail(error)
     }
 }

@@ -4,7 +4,7 @@
 //
 // Usage: php tests/php/oracle.php BATCH API_KEY API_SECRET
 //
-// BATCH holds records "<length>\n<bytes>\n": for each case the payload text, then our signed
+// BATCH holds records (tests/php/records.php): for each case the payload text, then our signed
 // body for it (length -1 when our sign refused the payload). For each case this prints ten
 // fields, each "S<length>:<bytes>\n" (a string), "N\n" (no value) or "F\n" (json_encode
 // returned false), "T\n" / "X\n" (true / false):
@@ -18,6 +18,7 @@
 //  10. http_build_query(json_decode($t))        N when that is neither an array nor an object
 
 require __DIR__ . '/lootly.php';
+require __DIR__ . '/records.php';
 
 set_error_handler(function (int $no, string $msg, string $file, int $line) {
     throw new ErrorException($msg, 0, $no, $file, $line);
@@ -30,45 +31,6 @@ if ($batch === null || $api_key === null || $api_secret === null) {
 }
 
 $in = fopen($batch, 'rb');
-
-/** The next record of the batch: a string, null for length -1, false at the end. */
-function next_record($in): string|null|false
-{
-    $line = fgets($in);
-    if ($line === false) {
-        return false;
-    }
-    $length = (int) $line;
-    if ($length < 0) {
-        fgets($in);
-        return null;
-    }
-    $bytes = '';
-    while (strlen($bytes) < $length) {
-        $chunk = fread($in, $length - strlen($bytes));
-        if ($chunk === false || $chunk === '') {
-            throw new RuntimeException('truncated batch file');
-        }
-        $bytes .= $chunk;
-    }
-    fgetc($in); // the newline after the bytes
-    return $bytes;
-}
-
-/** A text field: the string, N for no value, F for json_encode's false. */
-function field(string|false|null $v): string
-{
-    return match (true) {
-        $v === null => "N\n",
-        $v === false => "F\n",
-        default => 'S' . strlen($v) . ':' . $v . "\n",
-    };
-}
-
-function flag(bool $b): string
-{
-    return $b ? "T\n" : "X\n";
-}
 
 $out = '';
 while (($payload = next_record($in)) !== false) {

@@ -4,14 +4,14 @@
 //
 // Usage: php tests/php/server7.php BATCH API_SECRET
 //
-// BATCH holds records "<length>\n<bytes>\n" (length -1: no value), four per case: the payload
-// text, then our body signed for an unknown PHP version, for PHP 8 and for PHP 7. For each case
-// this prints four fields, "S<length>:<bytes>\n", "N\n" (no value), "F\n" (json_encode returned
-// false), "T\n" / "X\n" (true / false):
+// BATCH holds records (tests/php/records.php), four per case: the payload text, then our body
+// signed for an unknown PHP version, for PHP 8 and for PHP 7. For each case this prints four
+// fields (records.php's):
 //   1. json_encode(ksort(json_decode($t, true)))   N when that is not an array
 //   2-4. whether the server accepts each body      N when we refused the payload
 
 require __DIR__ . '/lootly.php';
+require __DIR__ . '/records.php';
 
 set_error_handler(function ($no, $msg, $file, $line) {
     throw new ErrorException($msg, 0, $no, $file, $line);
@@ -26,39 +26,18 @@ if ($batch === null || $api_secret === null) {
 
 $in = fopen($batch, 'rb');
 
-/** The next record: a string, null for length -1, false at the end. */
-function next_record($in)
-{
-    $line = fgets($in);
-    if ($line === false) {
-        return false;
-    }
-    $length = (int) $line;
-    if ($length < 0) {
-        fgets($in);
-        return null;
-    }
-    $bytes = $length > 0 ? fread($in, $length) : '';
-    while (strlen($bytes) < $length) {
-        $bytes .= fread($in, $length - strlen($bytes));
-    }
-    fgetc($in);
-    return $bytes;
-}
-
 $out = '';
 while (($payload = next_record($in)) !== false) {
     $bodies = [next_record($in), next_record($in), next_record($in)];
     $assoc = json_decode($payload, true);
     if (json_last_error() === JSON_ERROR_NONE && is_array($assoc)) {
         ksort($assoc);
-        $text = json_encode($assoc);
-        $out .= $text === false ? "F\n" : 'S' . strlen($text) . ':' . $text . "\n";
+        $out .= field(json_encode($assoc));
     } else {
         $out .= "N\n";
     }
     foreach ($bodies as $body) {
-        $out .= $body === null ? "N\n" : (lootly_server_accepts($body, $api_secret) ? "T\n" : "X\n");
+        $out .= $body === null ? "N\n" : flag(lootly_server_accepts($body, $api_secret));
     }
 }
 echo $out;
