@@ -54,7 +54,8 @@ test-js-browser: pack
 test-js-types: pack
 	node_modules/.bin/tsc -p tests/types
 	node_modules/.bin/tsc -p tests/types/tsconfig.no-dom.json
-	@echo "test-js-types: index.d.ts passed (with and without the DOM library)"
+	node tests/types/surface.mjs && node_modules/.bin/tsc -p build/surface
+	@echo "test-js-types: index.d.ts passed (with and without the DOM library) and matches every entry's exports"
 
 test-wasm-bindgen:
 	scripts/need wasm32 wasm-bindgen chromium

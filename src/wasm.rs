@@ -4,10 +4,11 @@
 //!
 //! Exports are flat and prefixed by area (`lootlySign`, `phpJsonEncode`); the npm package's
 //! hand-written entry points (pkg-template/) re-export them as the `lootly`, `php` and `woowup`
-//! namespaces. A new area adds `src/wasm/<area>.rs` (exports named `<area>…`, as woowup did),
+//! namespaces. A new function adds its adapter here, its public name in `pkg-template/<area>.js`
+//! and its type in `index.d.ts` (tests/types/surface.mjs fails when the types and the exports
+//! differ). A new area adds `src/wasm/<area>.rs` (exports named `<area>…`, as woowup did),
 //! `pkg-template/<area>.js` (the renaming re-exports), its namespace in `pkg-template/api.js`,
-//! in the `export const { … } = api()` line of each entry point and in `index.d.ts`, and its
-//! function names to the surface checks of tests/js/suite.mjs and tests/types/usage.ts.
+//! in the `export const { … } = api()` line of each entry point and in `index.d.ts`.
 //!
 //! - [`error`]: `LoyaltyError` (a real JS `Error` subclass, defined in `glue.js`,
 //!   the JavaScript half of the binding).
