@@ -1,6 +1,6 @@
 // `loyalty-connector/widget`: what a page needs to show the Lootly widget, on a wasm of a few
-// kilobytes: the same functions (and rule) as the root entry's `lootly.mountWidget`,
-// `lootly.widgetHtml` and `lootly.scriptTag`. Props are a plain object (not JSON text), computed
+// kilobytes: the same functions (and rule) as the root entry's `lootly.mountWidget` and
+// `lootly.widgetHtml` (`lootly.scriptTag`, for servers, is the root entry's). Props are a plain object (not JSON text), computed
 // on the server with the root entry's `lootly.widgetProps`. Its LoyaltyError is this entry's own
 // class (import it from here to test `instanceof`).
 import type { lootly as core } from "../index.js";
@@ -23,12 +23,8 @@ export function mountWidget(elementOrSelector: DomElement | string, props: Widge
 /** The widget div as HTML, every attribute value escaped (`htmlspecialchars`, ENT_QUOTES). */
 export function widgetHtml(props: WidgetProps): string;
 
-/** Lootly's script tag for the page's head. */
-export function scriptTag(provider?: string): string;
-
-/** The three functions under the root entry's names: `lootly.mountWidget(…)`. */
+/** The two functions under the root entry's names: `lootly.mountWidget(…)`. */
 export declare const lootly: {
   readonly mountWidget: typeof mountWidget;
   readonly widgetHtml: typeof widgetHtml;
-  readonly scriptTag: typeof scriptTag;
 };

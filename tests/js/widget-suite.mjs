@@ -1,8 +1,8 @@
 // loyalty-connector/widget in a page (headless Chromium: tests/js/browser.test.mjs, and the Vite
 // page of tests/runtimes): the widget mounted with DOM calls and the same attack as suite.mjs's
 // left inert, and a differential run against the core's binding — for generated props (hostile
-// strings, wrong types, unknown and missing members) the entry's widgetHtml and scriptTag give
-// exactly the root entry's text, or the same error code and field.
+// strings, wrong types, unknown and missing members) the entry's widgetHtml gives exactly the
+// root entry's text, or the same error code and field.
 // `widget` is the widget entry's module, `core` the root entry's (or loyalty-connector/lootly's).
 
 import { equal, ok, throwsLoyalty } from "./assert.mjs";
@@ -16,7 +16,7 @@ export function widgetSuite({ test, widget, core, provider }) {
   const throws = (fn, code, field) => throwsLoyalty(fn, LoyaltyError, code, field);
 
   test("widget entry: its exports", () => {
-    for (const name of ["mountWidget", "widgetHtml", "scriptTag"]) {
+    for (const name of ["mountWidget", "widgetHtml"]) {
       equal(typeof widget[name], "function", name);
       equal(lootly[name], widget[name], `lootly.${name}`);
     }
@@ -76,13 +76,6 @@ export function widgetSuite({ test, widget, core, provider }) {
     }
     // Every kind of case came up, and most props rendered.
     ok(counts.rendered > GENERATED_PROPS / 3 && Object.values(counts).every((n) => n > 0), JSON.stringify(counts));
-  });
-
-  test("widget entry: scriptTag equals the core's lootly.scriptTag", () => {
-    for (const provider of [undefined, null, "https://lootly.io", "https://x.example/", ...HOSTILE, ...LONE_SURROGATES, 3]) {
-      const mine = outcome(() => widget.scriptTag(provider), LoyaltyError);
-      equal(JSON.stringify(mine), JSON.stringify(outcome(() => core.lootly.scriptTag(provider), core.LoyaltyError)), show(provider));
-    }
   });
 }
 

@@ -18,7 +18,7 @@ const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no
  */
 const BUDGETS = { "weight-root": 330_000, "weight-lootly": 330_000, "weight-widget": 10_000 };
 /** The suite pages, each with the fewest results a full run gives. */
-const SUITES = { "suite-root": 15, "suite-lootly": 15, "suite-slim": 15, "suite-widget": 4 };
+const SUITES = { "suite-root": 15, "suite-lootly": 15, "suite-slim": 15, "suite-widget": 3 };
 
 const dir = installPackage("vite");
 

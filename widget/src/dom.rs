@@ -50,7 +50,8 @@ fn host(document: &Document, element_or_selector: JsValue) -> Result<Element, Pr
 fn add_script_once(document: &Document, src: &str) -> Result<(), Problem> {
     let scripts = document.scripts();
     let present = (0..scripts.length())
-        .filter_map(|i| scripts.item(i)?.dyn_into::<HtmlScriptElement>().ok())
+        // document.scripts holds only script elements.
+        .filter_map(|i| scripts.item(i).map(JsCast::unchecked_into::<HtmlScriptElement>))
         .any(|s| s.get_attribute("src").as_deref() == Some(src) || s.src() == src);
     if present {
         return Ok(());

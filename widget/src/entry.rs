@@ -1,5 +1,6 @@
 //! The exports of `loyalty-connector/widget`'s own wasm (feature `entry`): `mountWidget`,
-//! `widgetHtml`, `scriptTag`, and the `LoyaltyError` class they throw (error.js). Props are read
+//! `widgetHtml` and the `LoyaltyError` class they throw (error.js). (`scriptTag` is for servers:
+//! the root entry has it; mountWidget adds the script itself.) Props are read
 //! from a plain object as the core's binding reads them through `JSON.stringify` and serde
 //! (tests/js/browser.test.mjs compares the two on generated props): members left out by JSON
 //! (`undefined`, functions, symbols) are absent, `null` is absent for the optional ones, any other
@@ -9,7 +10,7 @@
 //! after every call: each export's strings are dropped or copied out by the glue before it
 //! returns) and a panic handler that traps, so the module carries no formatting code.
 
-use crate::{dom, join, script_tag as tag, widget_html as html, Problem, Props};
+use crate::{dom, join, widget_html as html, Problem, Props};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use core::alloc::{GlobalAlloc, Layout};
@@ -43,22 +44,11 @@ pub fn mount_widget(element_or_selector: JsValue, props: JsValue) -> Result<Elem
     dom::mount(element_or_selector, &props.lend()).map_err(thrown)
 }
 
-/// The widget div as HTML, every attribute value escaped.
+/// The widget div as HTML, every attribute value escaped (a JS string made here: no boxed copy
+/// handed back to the glue).
 #[wasm_bindgen(js_name = widgetHtml)]
-pub fn widget_html(props: JsValue) -> Result<String, JsValue> {
-    html(&OwnedProps::read(&props)?.lend()).map_err(thrown)
-}
-
-/// Lootly's script tag for the page's head.
-#[wasm_bindgen(js_name = scriptTag)]
-pub fn script_tag(provider: JsValue) -> Result<String, JsValue> {
-    if provider.is_undefined() || provider.is_null() {
-        return Ok(tag(None));
-    }
-    match provider.as_string() {
-        Some(provider) => Ok(tag(Some(&provider))),
-        None => Err(thrown(Problem::Invalid("provider", Cow::Borrowed("must be a string")))),
-    }
+pub fn widget_html(props: JsValue) -> Result<JsValue, JsValue> {
+    Ok(JsValue::from_str(&html(&OwnedProps::read(&props)?.lend()).map_err(thrown)?))
 }
 
 /// The six props, in [`Props`]'s order.
