@@ -1,8 +1,9 @@
 // scripts/short-import-names.mjs WASM GLUE: gives the imports that wasm-bindgen's glue (GLUE, the
-// `--target web` JS) provides to its wasm (module "./<name>_bg.js") short names, in both files.
-// wasm-bindgen names them `__wbg_<function>_<16 hex digits>`: in a page's few kilobytes (the
-// widget entry's) those digits, twice, were about a tenth of the gzipped download. Every name
-// must occur exactly once in the glue, else nothing is written and the build fails.
+// `--target web` JS) provides to its wasm (module "./<name>_bg.js") short names, module and
+// functions, in both files. wasm-bindgen names them `__wbg_<function>_<16 hex digits>`: in a
+// page's few kilobytes (the widget entry's) those digits, twice, were about a tenth of the
+// gzipped download. Every name must occur exactly once in the glue, else nothing is written and
+// the build fails.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 
@@ -10,6 +11,7 @@ const [wasmPath, gluePath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, "utf8");
 const glueModule = `./${basename(gluePath, ".js")}_bg.js`;
+const shortModule = "w";
 
 function readLeb(bytes, at) {
   let value = 0;
@@ -59,7 +61,9 @@ while (at < wasm.length) {
   const id = wasm[at];
   const [size, start] = readLeb(wasm, at + 1);
   const end = start + size;
-  if (id !== 2) {
+  if (id === 7) {
+    parts.push(shortExports(start, end));
+  } else if (id !== 2) {
     parts.push(wasm.subarray(at, end));
   } else {
     const [count, first] = readLeb(wasm, start);
@@ -78,7 +82,7 @@ while (at < wasm.length) {
         if (uses !== 1) throw new Error(`${field} occurs ${uses} times in ${gluePath}, not once`);
         glue = glue.replace(field, newField);
       }
-      entries.push(name(module), name(newField), wasm.subarray(f + fieldLength, descriptionEnd));
+      entries.push(name(module === glueModule ? shortModule : module), name(newField), wasm.subarray(f + fieldLength, descriptionEnd));
       p = descriptionEnd;
     }
     if (p !== end) throw new Error("the import section was not read to its end");
@@ -87,6 +91,38 @@ while (at < wasm.length) {
   }
   at = end;
 }
+/**
+ * The export section with the exports the glue reads as `wasm.<name>` renamed `x<n>` there and
+ * here (memory and exports the glue does not read keep their names).
+ */
+function shortExports(start, end) {
+  const [count, first] = readLeb(wasm, start);
+  const entries = [leb(count)];
+  let p = first;
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const [length, f] = readLeb(wasm, p);
+    const field = wasm.subarray(f, f + length).toString();
+    const kindAndIndex = f + length + 1;
+    const descriptionEnd = readLeb(wasm, kindAndIndex)[1];
+    const uses = new RegExp(`\\bwasm\\.${field}\\b`, "g");
+    let newField = field;
+    if (field !== "memory" && /^\w+$/.test(field) && glue.match(uses)) {
+      newField = `x${(n++).toString(36)}`;
+      glue = glue.replace(uses, `wasm.${newField}`);
+    }
+    entries.push(name(newField), wasm.subarray(f + length, descriptionEnd));
+    p = descriptionEnd;
+  }
+  if (p !== end) throw new Error("the export section was not read to its end");
+  const body = Buffer.concat(entries);
+  return Buffer.concat([Buffer.from([7]), leb(body.length), body]);
+}
+
+const quotedModule = JSON.stringify(glueModule);
+const moduleUses = glue.split(quotedModule).length - 1;
+if (moduleUses !== 1) throw new Error(`${quotedModule} occurs ${moduleUses} times in ${gluePath}, not once`);
+glue = glue.replace(quotedModule, JSON.stringify(shortModule));
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(gluePath, glue);
-console.log(`${basename(wasmPath)}: ${renamed} imports renamed`);
+console.log(`${basename(wasmPath)}: ${renamed} imports and the exports the glue reads renamed`);

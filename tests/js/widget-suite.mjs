@@ -20,7 +20,10 @@ export function widgetSuite({ test, widget, core, provider }) {
       equal(typeof widget[name], "function", name);
       equal(lootly[name], widget[name], `lootly.${name}`);
     }
-    equal(LoyaltyError.name, "LoyaltyError");
+    const error = new LoyaltyError("missing_field", "apiKey is required", "apiKey");
+    ok(error instanceof Error, "LoyaltyError is an Error");
+    equal(error.name, "LoyaltyError");
+    equal(error.field, "apiKey");
   });
 
   test("widget entry: mountWidget builds the widget with DOM calls, the attack stays text, the script is added once", () => {
