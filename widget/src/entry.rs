@@ -1,10 +1,12 @@
 //! The exports of `loyalty-connector/widget`'s own wasm (feature `entry`): `mountWidget`,
 //! `widgetHtml` and the `LoyaltyError` class they throw (error.js). (`scriptTag` is for servers:
-//! the root entry has it; mountWidget adds the script itself.) Props are read
-//! from a plain object as the core's binding reads them through `JSON.stringify` and serde
-//! (tests/js/browser.test.mjs compares the two on generated props): members left out by JSON
-//! (`undefined`, functions, symbols) are absent, `null` is absent for the optional ones, any other
-//! non-string value or unknown member is refused, in the object's own key order.
+//! the root entry has it; mountWidget adds the script itself.)
+//!
+//! Props are read from a plain object as the core's binding reads them through `JSON.stringify`
+//! and serde (tests/js/widget-suite.mjs compares the two entries on generated props): members
+//! JSON leaves out (`undefined`, functions, symbols) are absent, `null` is absent for the
+//! optional ones, any other non-string value or unknown member is refused, in the object's own
+//! key order; then the absent required ones, in the order of [`Props`].
 //!
 //! no_std: a bump allocator (memory is handed back whenever nothing is live, which is the case
 //! after every call: each export's strings are dropped or copied out by the glue before it
