@@ -5,6 +5,7 @@ TEST_TARGETS += test-core
 test-core: vectors-check
 	scripts/need php php7
 	cargo test --profile quick --all-targets
+	cargo test --profile quick -p loyalty-connector-widget
 	cargo test --doc
 
 # Regenerates tests/vectors/ with the committed PHP script and real php-cli.

@@ -14,7 +14,7 @@ IN_CHROMIUM := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JS
 
 # Real file targets: nothing is rebuilt when nothing it is made of changed (the stamps are
 # written last, so an interrupted build is redone).
-PACKAGE_SOURCES := $(shell find src pkg-template -type f) Cargo.toml Cargo.lock scripts/build-package README.md package-lock.json
+PACKAGE_SOURCES := $(shell find src widget pkg-template -type f) Cargo.toml Cargo.lock scripts/build-package README.md package-lock.json
 PACKAGE_STAMP := pkg/.built
 # In node_modules/: an `npm ci` that empties it empties the stamp too, and the package is installed again.
 PACK_STAMP := node_modules/.loyalty-connector-installed

@@ -1,12 +1,14 @@
 //! The Lootly widget: the head script tag and the `div#lootly-widget` with its data attributes.
-//! The page gets only the two MD5 values, never the api secret.
+//! The page gets only the two MD5 values, never the api secret. The rule itself (checks, HTML,
+//! escaping, script URL) is the widget crate's (widget/), shared with `loyalty-connector/widget`'s
+//! own wasm; this module adds the typed props and computes them where the secret lives.
 
 use super::{customer_signature, shop_id};
 use crate::error::{LoyaltyError, Result};
+use loyalty_connector_widget as widget;
 use serde::{Deserialize, Serialize};
 
-/// Lootly's own host.
-pub const DEFAULT_PROVIDER: &str = "https://lootly.io";
+pub use widget::{escape_html, script_tag, script_url, DEFAULT_PROVIDER};
 
 /// What the widget div carries. Compute it on the server with [`widget_props`].
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -42,73 +44,36 @@ pub fn widget_props(api_key: &str, api_secret: &str, shop_domain: &str, customer
 }
 
 impl WidgetProps {
+    /// The props as the widget crate takes them.
+    pub fn lend(&self) -> widget::Props<'_> {
+        widget::Props {
+            api_key: &self.api_key,
+            shop_domain: &self.shop_domain,
+            shop_id: &self.shop_id,
+            customer_id: self.customer_id.as_deref(),
+            customer_signature: self.customer_signature.as_deref(),
+            provider: self.provider.as_deref(),
+        }
+    }
+
     /// The attributes in the order of Lootly's guide, after checking the props.
     pub fn data_attributes(&self) -> Result<[(&'static str, &str); 6]> {
-        for (field, value) in [("apiKey", &self.api_key), ("shopDomain", &self.shop_domain), ("shopId", &self.shop_id)] {
-            if value.is_empty() {
-                return Err(LoyaltyError::missing(field));
-            }
-        }
-        let customer_id = self.customer_id.as_deref().unwrap_or("");
-        let signature = self.customer_signature.as_deref().unwrap_or("");
-        if customer_id.is_empty() != signature.is_empty() {
-            return Err(LoyaltyError::invalid(
-                if customer_id.is_empty() { "customerId" } else { "customerSignature" },
-                "customerId and customerSignature go together (both empty when logged out)",
-            ));
-        }
-        Ok([
-            ("data-provider", self.provider.as_deref().unwrap_or(DEFAULT_PROVIDER)),
-            ("data-api-key", &self.api_key),
-            ("data-shop-domain", &self.shop_domain),
-            ("data-shop-id", &self.shop_id),
-            ("data-customer-id", customer_id),
-            ("data-customer-signature", signature),
-        ])
+        Ok(self.lend().attributes()?)
     }
 }
 
 /// The widget div, every attribute value HTML-escaped; logged out when there is no customer.
 pub fn widget_html(props: &WidgetProps) -> Result<String> {
-    let mut html = String::from(r#"<div id="lootly-widget" class="lootly-init" style="display: none""#);
-    for (name, value) in props.data_attributes()? {
-        html.push('\n');
-        html.push_str(name);
-        html.push_str("=\"");
-        html.push_str(&escape_html(value));
-        html.push('"');
-    }
-    html.push_str(">\n</div>");
-    Ok(html)
+    Ok(widget::widget_html(&props.lend())?)
 }
 
-/// The script tag for the page's head.
-pub fn script_tag(provider: Option<&str>) -> String {
-    format!(
-        r#"<script type="text/javascript" src="{}"></script>"#,
-        escape_html(&script_url(provider.unwrap_or(DEFAULT_PROVIDER)))
-    )
-}
-
-/// The URL of Lootly's widget script on a provider.
-pub fn script_url(provider: &str) -> String {
-    format!("{}/js/integrations/common/script.js", provider.trim_end_matches('/'))
-}
-
-/// `htmlspecialchars($s, ENT_QUOTES)`.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            _ => out.push(c),
+impl From<widget::Problem> for LoyaltyError {
+    fn from(problem: widget::Problem) -> Self {
+        match problem {
+            widget::Problem::Missing(field) => LoyaltyError::missing(field),
+            widget::Problem::Invalid(field, reason) => LoyaltyError::invalid(field, reason),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -355,13 +355,3 @@ pub fn verify_incoming(kind: JsValue, data: JsValue, secrets: JsValue, options: 
         Err(reason) => object(&[("valid", false.into()), ("reason", reason.as_str().into())]),
     })
 }
-
-/// Refuses a provider that is not an http(s) origin: mountWidget loads a script from it.
-pub(super) fn checked_provider(props: &WidgetProps) -> Result<&str> {
-    let provider = props.provider.as_deref().unwrap_or(DEFAULT_PROVIDER);
-    if provider.starts_with("https://") || provider.starts_with("http://") {
-        Ok(provider)
-    } else {
-        Err(LoyaltyError::invalid("provider", "must be an http(s) URL"))
-    }
-}

@@ -1,7 +1,9 @@
 // The suite in headless Chromium: a page on 127.0.0.1 imports the installed package through its
 // `browser` entry point (an import map to the file package.json's `exports` names), runs the
-// suite, and is then checked from outside: the widget mounted with an attack in every attribute
-// left no script, image or alert in the live DOM, and Lootly's script was added and ran once.
+// suite (and widget-suite.mjs through `loyalty-connector/widget`, against the root entry), and is
+// then checked from outside: the widget mounted with an attack in every attribute (last through
+// the widget entry) left no script, image or alert in the live DOM, and Lootly's script was added
+// and ran once.
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,6 +11,7 @@ import { extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { ATTACK } from "./suite.mjs";
+import { GENERATED_PROPS } from "./widget-suite.mjs";
 import { readVectorFiles } from "./vector-files.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -16,6 +19,7 @@ const pkg = `${root}node_modules/loyalty-connector/`;
 const exportsMap = JSON.parse(readFileSync(`${pkg}package.json`, "utf8")).exports;
 const browserEntry = exportsMap["."].browser;
 const lootlyEntry = exportsMap["./lootly"].browser;
+const widgetEntry = exportsMap["./widget"].default;
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
   "--disable-background-networking", "--disable-component-update"];
 
@@ -23,10 +27,13 @@ const page = `<!doctype html>
 <html><head><meta charset="utf-8"><title>loyalty-connector suite</title>
 <script type="importmap">{ "imports": {
   "loyalty-connector": "/node_modules/loyalty-connector/${browserEntry.slice(2)}",
-  "loyalty-connector/lootly": "/node_modules/loyalty-connector/${lootlyEntry.slice(2)}" } }</script>
+  "loyalty-connector/lootly": "/node_modules/loyalty-connector/${lootlyEntry.slice(2)}",
+  "loyalty-connector/widget": "/node_modules/loyalty-connector/${widgetEntry.slice(2)}" } }</script>
 <script type="module">
   import * as lib from "loyalty-connector";
   import * as lootlyOnly from "loyalty-connector/lootly";
+  import * as widget from "loyalty-connector/widget";
+  import { widgetSuite } from "/tests/js/widget-suite.mjs";
   import { collect } from "/tests/js/collect.mjs";
   import { suite } from "/tests/js/suite.mjs";
   const runtime = { name: "browser", dom: true, provider: location.origin,
@@ -36,6 +43,7 @@ const page = `<!doctype html>
   window.runSuite = (vectorFiles) => collect((test) => {
     suite({ test, lib, vectorFiles, runtime });
     suite({ test: (name, fn) => test(\`[loyalty-connector/lootly] \${name}\`, fn), lib: lootlyOnly, vectorFiles, runtime: lootlyRuntime });
+    widgetSuite({ test: (name, fn) => test(\`[loyalty-connector/widget] \${name}\`, fn), widget, core: lib, provider: location.origin });
   });
 </script></head><body></body></html>`;
 
@@ -77,12 +85,18 @@ test("headless Chromium", { timeout: 120_000 }, async (t) => {
       });
     }
 
-    await t.test("live DOM: the attack stayed attribute text; Lootly's script was added and ran once", async () => {
+    await t.test("widget entry: the differential run covered its props", () => {
+      const differential = results.find(({ name }) => name.includes(`for ${GENERATED_PROPS} generated props`));
+      if (!differential?.ok) throw new Error(`the widget entry's differential run is missing or failed: ${differential?.error}`);
+    });
+
+    await t.test("live DOM: the attack (mounted last through the widget entry) stayed attribute text; Lootly's script was added and ran once", async () => {
       const widget = tab.locator("#lootly-widget");
       const expect = (actual, expected, what) => {
         if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
       };
       expect(await widget.count(), 1, "widgets");
+      expect(await widget.evaluate((div) => div.parentElement.id), "widget-entry-host", "the widget entry's host");
       for (const name of ["data-api-key", "data-shop-domain", "data-customer-id"]) {
         expect(await widget.getAttribute(name), ATTACK, name);
       }

@@ -6,7 +6,7 @@ export default {
     target: "es2022",
     rollupOptions: {
       input: Object.fromEntries(
-        ["suite-root", "suite-lootly", "suite-slim", "weight-root", "weight-lootly"].map((page) => [page, `${page}.html`]),
+        ["suite-root", "suite-lootly", "suite-slim", "suite-widget", "weight-root", "weight-lootly", "weight-widget"].map((page) => [page, `${page}.html`]),
       ),
     },
   },
