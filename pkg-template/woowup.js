@@ -202,11 +202,12 @@ async function drive(flow, send) {
   }
 }
 
-/** The headers of a fetch Response as `[[name, value], …]` (names lower-cased by Headers). */
+/** The headers of a fetch Response as `[[name, value], …]`, moved as they are. */
 function headerPairs(response) {
+  const pairs = [];
   const headers = response.headers;
-  if (headers == null || typeof headers[Symbol.iterator] !== "function") return [];
-  return Array.from(headers, ([name, value]) => [String(name), String(value)]);
+  if (headers != null && typeof headers.forEach === "function") headers.forEach((value, name) => pairs.push([String(name), String(value)]));
+  return pairs;
 }
 
 /**
