@@ -8,9 +8,10 @@ import { deepEqual, equal, ok, throwsLoyalty } from "./assert.mjs";
 import { PHP } from "./woowup-php.mjs";
 
 export const WOOWUP_FUNCTIONS = [
-  "cancelOrder", "connectors", "points", "readIsUser", "readRegisteredUser", "readRegistrationRequest", "readResponse",
-  "readSalePoints", "readStatus", "readTopUsers", "readTransactionId", "readTransactions", "readUser", "readUserLookup",
-  "registrationAnswer", "rewardOrder", "v2",
+  "awardPoints", "cancelOrder", "connectors", "pages", "points", "readIsUser", "readRegisteredUser", "readRegistrationRequest",
+  "readResponse", "readSalePoints", "readStatus", "readTopUsers", "readTransactionId", "readTransactions", "readUser",
+  "readUserLookup", "readV3", "readV3Customer", "readV3Exist", "readV3Items", "readV3Purchases", "readV3RequestId",
+  "readV3TransactionId", "recordOrder", "registrationAnswer", "reverseOrder", "rewardOrder", "v2", "v3",
 ];
 export const CLIENT_METHODS = [
   "addPointsByUid", "addSalePointsByUid", "cancelInvoice", "connectedservices", "contestSalePoints", "couponStatus",
