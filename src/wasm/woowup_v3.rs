@@ -543,6 +543,7 @@ impl FlowHandle {
 #[wasm_bindgen(js_class = WoowupV3Flow)]
 impl FlowHandle {
     /// `{ send: request }`, `{ wait: ms }` or `{ done: outcome }`.
+    #[allow(clippy::should_implement_trait)] // JavaScript's name for it, not an Iterator
     pub fn next(&mut self) -> JsResult<JsValue> {
         let now = now_ms();
         self.with_pacer(|running, pacer| match running {
@@ -577,6 +578,7 @@ pub struct PagerHandle {
 impl PagerHandle {
     /// `{ send: request }`, `{ wait: ms }`, `{ page: items }` or `{ done: true }`; a failure
     /// that ends the walk is thrown.
+    #[allow(clippy::should_implement_trait)] // JavaScript's name for it, not an Iterator
     pub fn next(&mut self) -> JsResult<JsValue> {
         let mut pacer = self.pacer.take();
         let step = self.list.next(&mut pacer, now_ms());
