@@ -156,6 +156,17 @@ export function woowupV3Suite({ test, lib }) {
     equal(busy.sent[0].url, busy.sent[1].url);
   });
 
+  test("woowup.v3: flows of one client share its account's pace, flows of another do not", async () => {
+    const client = woowup.v3({ apiKey: KEY });
+    const shared = scriptedV3Fetch([[201, OK], [201, OK], [201, OK]]);
+    const award = (c, reference) => woowup.awardPoints({ client: c, customer: { email: "a@b.c" }, points: { concept: "gift", points: 1 }, reference, fetch: shared.fetch });
+    const outcomes = await Promise.all([award(client, "p-1"), award(client, "p-2"), award(woowup.v3({ apiKey: "other-key" }), "p-3")]);
+    deepEqual(outcomes.map((o) => o.outcome), ["awarded", "awarded", "awarded"]);
+    const at = (reference) => shared.sent.find((s) => s.body.includes(`[${reference}]`)).at;
+    ok(Math.abs(at("p-2") - at("p-1")) >= 420, `one account: ${Math.abs(at("p-2") - at("p-1"))} ms apart`);
+    ok(Math.abs(at("p-3") - at("p-1")) < 400, "another account's request is not held back");
+  });
+
   test("woowup.awardPoints: after a doubt the ledger is read, the points never sent twice", async () => {
     const client = woowup.v3({ apiKey: KEY });
     const applied = envelope("ok", [{ points: 50, concept: "gift", description: "welcome [evt-1]" }]);
