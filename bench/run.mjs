@@ -1,5 +1,5 @@
 // make bench: every part in turn, one table on stdout, everything in bench/results.json.
-//   node bench/run.mjs [--quick] [--only=sign,widget,coldstart,size,batch,worker]
+//   node bench/run.mjs [--quick] [--only=sign,widget,coldstart,size,batch,worker,woowup]
 // Every number that compares is a ratio of two measurements taken in this same run; absolute
 // times are printed for orientation only. --quick is a smoke run (seconds, not minutes): its
 // numbers mean nothing.
@@ -13,6 +13,7 @@ import { benchColdStart } from "./coldstart.mjs";
 import { benchSize } from "./size.mjs";
 import { benchBatch } from "./batch.mjs";
 import { benchWorker } from "./worker.mjs";
+import { benchWoowup } from "./woowup.mjs";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -112,6 +113,13 @@ await section("worker", "6. Worker overhead: events/s through wrangler dev to th
   for (const n of r.notes ?? []) line(`  note: ${n}`);
   return r;
 });
+await section("woowup", "7. WoowUp v3 vs v2: a request built and its answer read, per operation (Node)", async () => {
+  const r = await benchWoowup(quick ? { rounds: 3, ms: 40 } : { rounds: 7, ms: 200 });
+  if (r.error) throw new Error(r.error);
+  table(["operation", "v2", "v3", "v3 ÷ v2"], Object.entries(r.rows).map(([what, row]) => [what, fmtNs(row.v2_ns), fmtNs(row.v3_ns), x(row.v3_over_v2)]));
+  return r;
+});
+
 
 // The aims of issue 7, judged on this run's ratios.
 const aims = [];

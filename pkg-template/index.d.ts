@@ -1111,3 +1111,362 @@ export declare namespace woowup {
     function readStatsResponse(status: number, body: string): AccountStats;
   }
 }
+
+// woowup: WoowUp API v3 (what WoowUp documents today), same conventions as v2.
+// ============================================================================================
+
+/**
+ * WoowUp API v3 (`https://api.woowup.com/apiv3`): {@link woowup.v3} makes a client whose
+ * namespaces hold one request builder per endpoint; {@link woowup.readV3} and the `readV3…`
+ * readers turn answers into typed outcomes; {@link woowup.recordOrder},
+ * {@link woowup.awardPoints} and {@link woowup.reverseOrder} are flows that send with `fetch`
+ * under the library's retry rules and the account's rate limit (140 requests a minute, spent
+ * evenly; `Retry-After` and `x-rate-limit-*` obeyed); {@link woowup.pages} walks a list.
+ *
+ * Bodies are plain objects or JSON text, checked as the reference says before anything is sent
+ * (a `LoyaltyError` naming the field: `purchase_detail[0].sku`), and sent as PHP's `json_encode`
+ * writes them. WoowUp's field names are kept (`invoice_number`, `service_uid`).
+ */
+export declare namespace woowup {
+  /** An API v3 key and where to send. Unknown names are refused. */
+  interface V3Config {
+    /** The account's API key: visible ASCII, no spaces; sent as `Authorization: Basic {apiKey}`, never shown. */
+    apiKey: string;
+    /** `https://api.woowup.com/apiv3` unless given (an emulator's `{url}/apiv3` in tests). */
+    baseUrl?: string | undefined;
+  }
+
+  /** A v3 request with a JSON body, ready for `fetch(req.url, req)`. */
+  interface V3BodyRequest {
+    readonly method: "POST" | "PUT" | "DELETE";
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    /** `json_encode` of the body, byte for byte. */
+    readonly body: string;
+  }
+
+  /** Any v3 request. */
+  type V3Request = GetRequest | V3BodyRequest;
+
+  /** A JSON object given as an object or as its text (text keeps key order and exact numbers). */
+  type Body = JsonObject | string;
+
+  /** Which customer: at least one identity (WoowUp favours `document` and `service_uid`). */
+  interface Identity {
+    service_uid?: Id | undefined;
+    email?: string | undefined;
+    document?: Id | undefined;
+    telephone?: Id | undefined;
+  }
+
+  /** `POST /multiusers/points`: points (may be negative) for something other than a purchase. */
+  interface Points {
+    concept: string;
+    points: number;
+    description?: string | undefined;
+  }
+
+  /** Pages from 0; `limit` 1 to 100, 100 unless given. */
+  interface Paging {
+    page?: number | undefined;
+    limit?: number | undefined;
+  }
+
+  type V3CouponStatus = "available" | "assigned" | "pending" | "cancelled" | "used";
+  type AttributeOwner = "customer" | "purchase" | "purchase_item" | "product";
+
+  /** An API v3 client. Its builders check their input and return a request; nothing is sent. */
+  interface V3Client {
+    readonly baseUrl: string;
+    readonly customers: {
+      /** `GET /multiusers/exist?{ids}` (read with {@link readV3Exist}). */
+      exist(who: Identity): GetRequest;
+      /** `GET /multiusers/find?{ids}` (read with {@link readV3Customer}). */
+      find(who: Identity): GetRequest;
+      /** `POST /users`. */
+      create(customer: Body): V3BodyRequest;
+      /** `PUT /multiusers`: the customer named by the body's identities. */
+      update(customer: Body): V3BodyRequest;
+      /** `POST /multiusers/points`: not deduplicated by WoowUp; {@link awardPoints} never sends it twice. */
+      addPoints(who: Identity, points: Points): V3BodyRequest;
+      /** `GET /multiusers/transactions` (dates `yyyy-mm-dd hh:mm:ss`). */
+      transactions(who: Identity, filter?: { concept?: string | undefined; from?: string | undefined; to?: string | undefined }): GetRequest;
+      addMember(who: Identity, member: Body): V3BodyRequest;
+      updateMember(who: Identity, member: Body): V3BodyRequest;
+      /** `POST /multiusers/abandoned-cart`. */
+      abandonedCart(cart: Body): V3BodyRequest;
+      /** `GET /users?page&limit`. */
+      list(options?: Paging): GetRequest;
+      /** `PUT /users/{userapp_id}` `{"remove_tags": "a,b"}`. */
+      removeTags(userappId: Id, tags: readonly string[]): V3BodyRequest;
+    };
+    readonly purchases: {
+      /** `POST /purchases` (the reference's schema; body at most 256 KB). */
+      create(purchase: Body): V3BodyRequest;
+      /** `PUT /purchases`: the purchase of its `invoice_number`. */
+      update(purchase: Body): V3BodyRequest;
+      /** `GET /purchases?invoice_number=` (read with {@link readV3Purchases}). */
+      find(invoiceNumber: Id): GetRequest;
+      /** `POST /purchases/bulk`: 1 to 100 purchases. */
+      bulk(purchases: readonly JsonObject[] | string): V3BodyRequest;
+      /** `GET /purchases/iin/{6 digits}`. */
+      cardIin(iin: Id): GetRequest;
+    };
+    readonly products: {
+      create(product: Body): V3BodyRequest;
+      /** `PUT /products/{urlencode(base64(sku))}`. */
+      update(sku: string, product: Body): V3BodyRequest;
+      find(sku: string): GetRequest;
+      exist(sku: string): GetRequest;
+      /** `GET /products?page&limit&{filters}`. */
+      search(options?: Paging & { filters?: Readonly<Record<string, string | number | boolean>> | undefined }): GetRequest;
+    };
+    readonly branches: {
+      list(options?: Paging): GetRequest;
+      /** `GET /branches/{id}` (WoowUp's numeric id). */
+      find(id: number): GetRequest;
+      create(branch: Body): V3BodyRequest;
+      /** `PUT /branches/{base64(name)}`. */
+      update(name: string, branch: Body): V3BodyRequest;
+    };
+    readonly categories: {
+      /** `DELETE /categories` `{code, notify_to}` (asynchronous: read with {@link readV3RequestId}). */
+      delete(code: string, notifyTo: string): V3BodyRequest;
+      /** `DELETE /categories/bulk` `{notify_to}`. */
+      deleteAll(notifyTo: string): V3BodyRequest;
+    };
+    readonly coupons: {
+      list(options?: Paging & { status?: V3CouponStatus | undefined; from?: string | undefined; to?: string | undefined }): GetRequest;
+      /** `PUT /coupons/{code}` `{"status": …}`. */
+      setStatus(code: string, status: V3CouponStatus): V3BodyRequest;
+    };
+    readonly benefits: {
+      /** `GET /benefits`: how many of each kind to list (0 unless given). */
+      list(counts: { current?: number | undefined; outOfStock?: number | undefined; coming?: number | undefined }): GetRequest;
+    };
+    readonly events: {
+      list(options?: Paging): GetRequest;
+      /** `POST /events` `{"name": …}`: letters, digits, `-`. */
+      create(name: string): V3BodyRequest;
+      /** `POST /user-events`. */
+      user(event: Body): V3BodyRequest;
+    };
+    readonly customAttributes: {
+      list(owner: AttributeOwner, options?: Paging & { text?: string | undefined }): GetRequest;
+      create(owner: AttributeOwner, attribute: Body): V3BodyRequest;
+      update(owner: AttributeOwner, name: string, attribute: Body): V3BodyRequest;
+    };
+    readonly integrationStats: {
+      /** `POST /integration-stats`: a batch run's log. */
+      create(stats: Body): V3BodyRequest;
+      search(options?: Paging & { from?: string | undefined; to?: string | undefined }): GetRequest;
+    };
+    /** `GET /stats?from&to&branch`: the account's totals. */
+    stats(options?: { from?: string | undefined; to?: string | undefined; branch?: string | undefined }): GetRequest;
+    /** What JSON.stringify shows: the base URL, never the key. */
+    toJSON(): { baseUrl: string };
+  }
+
+  /** A client for API v3, checked once here. */
+  function v3(config: V3Config): V3Client;
+
+  /** What a failed v3 answer means (`customer_exists` is an `internal_error` saying the customer exists). */
+  type V3FailureKind =
+    | "bad_request" | "client_error" | "forbidden" | "method_not_allowed" | "not_found" | "user_not_found"
+    | "duplicated_purchase_number" | "customer_exists" | "internal_error" | "server_error" | "too_many_requests"
+    | "account_deleted" | "invalid_email" | "other" | "http";
+
+  /** A v3 answer read: its payload, or what went wrong. */
+  type V3Answer =
+    | { readonly ok: true; readonly status: number; readonly payload: JsonValue }
+    | {
+        readonly ok: false;
+        readonly status: number;
+        readonly kind: V3FailureKind;
+        /** WoowUp's code as written (`too_many_request`), unknown codes kept; `http` without one. */
+        readonly code: string;
+        readonly message: string;
+        /** `payload.errors` of a `bad_request`. */
+        readonly errors: readonly string[];
+        /** A 429's `Retry-After` in seconds, when positive. */
+        readonly retryAfter: number | null;
+        /** 429, 502, 503: the same request may succeed later. */
+        readonly retryable: boolean;
+        /** A dead account (410) or a refused key (403): nothing will succeed with this key. */
+        readonly permanent: boolean;
+      };
+
+  /** Headers as a fetch `Headers`, `[name, value]` pairs or a plain object. */
+  type HeadersLike = Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
+
+  /** Any v3 answer; throws `invalid_response` only for a 2xx answer that cannot be read. */
+  function readV3(status: number, body: string, headers?: HeadersLike | null): V3Answer;
+
+  /** A customer as v3 answers it; decimals as exact text. */
+  interface V3Customer {
+    readonly userapp_id: string | null;
+    readonly service_uid: string | null;
+    readonly email: string | null;
+    readonly document: string | null;
+    readonly telephone: string | null;
+    readonly first_name: string | null;
+    readonly last_name: string | null;
+    readonly birthdate: string | null;
+    readonly gender: string | null;
+    readonly street: string | null;
+    readonly postcode: string | null;
+    readonly city: string | null;
+    readonly state: string | null;
+    readonly country: string | null;
+    readonly points: DecimalText | null;
+    readonly points_pending: DecimalText | null;
+    readonly mailing_enabled: boolean | null;
+    readonly tags: readonly string[];
+    readonly createtime: string | null;
+    readonly updatetime: string | null;
+  }
+
+  interface V3PurchaseLine {
+    readonly sku: string | null;
+    readonly product_name: string | null;
+    readonly quantity: DecimalText | null;
+    readonly unit_price: DecimalText | null;
+  }
+
+  interface V3Purchase {
+    readonly invoice_number: string | null;
+    readonly branch_name: string | null;
+    readonly channel: string | null;
+    readonly createtime: string | null;
+    readonly approvedtime: string | null;
+    readonly points: DecimalText | null;
+    readonly total: DecimalText | null;
+    readonly lines: readonly V3PurchaseLine[];
+  }
+
+  /** The customer of a find, create or update; `null` when nobody matches. Other failures throw `remote_error`. */
+  function readV3Customer(status: number, body: string): V3Customer | null;
+  function readV3Purchases(status: number, body: string): V3Purchase[];
+  /** `payload.transaction_id` of `POST /multiusers/points`, `null` when absent. */
+  function readV3TransactionId(status: number, body: string): string | null;
+  /** `payload.request_id` of the asynchronous deletes. */
+  function readV3RequestId(status: number, body: string): string;
+  /** `payload.exist` of the exist endpoints. */
+  function readV3Exist(status: number, body: string): boolean;
+  /** The items of a list answer. */
+  function readV3Items(status: number, body: string): JsonValue[];
+
+  /** The `fetch` v3 flows send with; the answer's headers give `Retry-After` and `x-rate-limit-*`. */
+  type V3Fetch = (url: string, init: V3Request) => Promise<{
+    readonly status: number;
+    readonly headers?: { forEach(callback: (value: string, name: string) => void): void } | undefined;
+    text(): Promise<string>;
+  }>;
+
+  /** The step whose request a v3 flow was sending. */
+  type V3Step = "find_customer" | "create_customer" | "create_purchase" | "update_purchase" | "add_points" | "check_points";
+
+  /** A step failed, after the retries the budget allows (see {@link Failed} for the codes). */
+  interface V3Failed {
+    readonly outcome: "failed";
+    readonly step: V3Step;
+    /** Whether the same step may succeed later (429, 502, 503, no answer). */
+    readonly retryable: boolean;
+    readonly error: { readonly code: ErrorCode; readonly field: string | null; readonly status: number | null; readonly message: string };
+  }
+
+  /** The purchase is stored: created now, or already there (`duplicate`) and `updated` or kept. */
+  interface Recorded {
+    readonly outcome: "recorded";
+    readonly invoice_number: string;
+    readonly duplicate: boolean;
+    readonly updated: boolean;
+    readonly customer_created: boolean;
+  }
+
+  interface V3Skipped {
+    readonly outcome: "skipped";
+    /** `invoice_of_another_customer`: WoowUp holds this invoice number for another customer. */
+    readonly reason: "unknown_customer" | "invoice_of_another_customer" | "reversal_refused";
+    readonly message: string | null;
+  }
+
+  /** The points are in the ledger; `checked` when a lost answer was settled by reading it. */
+  interface Awarded {
+    readonly outcome: "awarded";
+    readonly points: number;
+    readonly checked: boolean;
+  }
+
+  /** How {@link recordOrder} behaves. */
+  interface RecordOptions {
+    /** `"skip"` (the default) or `"create"` (`POST /users` with `customer`, or the purchase's identities). */
+    unknownCustomer?: "skip" | "create" | undefined;
+    /** `"update"` (the default: `PUT /purchases`, so a retried order is recorded once, its latest version kept) or `"keep"`. */
+    onDuplicate?: "update" | "keep" | undefined;
+  }
+
+  /**
+   * Records one order on v3: find the customer by the purchase's identities → unknown: skip or
+   * create → `POST /purchases` → `duplicated_purchase_number`: `PUT /purchases`. Resolves with
+   * the outcome (failures included); rejects with a {@link LoyaltyError} before anything is sent
+   * when the input does not fit.
+   */
+  function recordOrder(input: {
+    client: V3Client;
+    purchase: Body;
+    /** The customer to create when unknown (else the purchase's identities). */
+    customer?: Body | undefined;
+    options?: RecordOptions | undefined;
+    fetch?: V3Fetch | undefined;
+    retry?: RetryBudget | undefined;
+  }): Promise<Recorded | V3Skipped | V3Failed>;
+
+  /**
+   * Points for something other than a purchase. WoowUp does not deduplicate points: after a lost
+   * answer or a 502/503 the flow reads the customer's ledger for `reference` before sending again.
+   */
+  function awardPoints(input: {
+    client: V3Client;
+    customer: Identity;
+    points: Points;
+    /** Names this award uniquely (an event id): letters, digits, `-_.:/`, 1 to 64; written into the description. */
+    reference: string;
+    fetch?: V3Fetch | undefined;
+    retry?: RetryBudget | undefined;
+  }): Promise<Awarded | V3Failed>;
+
+  /**
+   * What reversing an order does: v3 documents no cancellation, so it is refused unless chosen.
+   * `updatePurchase` sends the corrected purchase (same `invoice_number`) with `PUT`;
+   * `negativePoints` takes points back (never twice), the purchase staying in WoowUp's reports.
+   */
+  type Reversal =
+    | { kind: "refuse" }
+    | { kind: "updatePurchase"; corrected: Body }
+    | { kind: "negativePoints"; customer: Identity; points: number; concept: string };
+
+  function reverseOrder(input: {
+    client: V3Client;
+    invoiceNumber: Id;
+    reversal?: Reversal | undefined;
+    fetch?: V3Fetch | undefined;
+    retry?: RetryBudget | undefined;
+  }): Promise<Recorded | V3Skipped | Awarded | V3Failed>;
+
+  /** The lists {@link pages} walks, with their filters. */
+  type PagedList =
+    | { list: "customers" | "branches" | "events" }
+    | { list: "products"; filters?: Readonly<Record<string, string | number | boolean>> | undefined }
+    | { list: "coupons"; status?: V3CouponStatus | undefined; from?: string | undefined; to?: string | undefined }
+    | { list: "customAttributes"; owner: AttributeOwner; text?: string | undefined };
+
+  /**
+   * The pages of a list, one array of items each, until a short or empty page; each page's
+   * request retried as any read and paced with the client's other requests. A failure that ends
+   * the walk is thrown by the iteration.
+   */
+  function pages(
+    input: PagedList & { client: V3Client; limit?: number | undefined; fetch?: V3Fetch | undefined; retry?: RetryBudget | undefined },
+  ): AsyncGenerator<JsonValue[], unknown, undefined>;
+}

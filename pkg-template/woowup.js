@@ -1,5 +1,6 @@
-// woowup.*: the wasm exports under their public names, the API v2 client, and the async drivers
-// of the reward and cancel flows (types and docs in index.d.ts).
+// woowup.*: the wasm exports under their public names, the API v2 and v3 clients, and the async
+// drivers of the flows (v2: reward, cancel; v3: record, award points, reverse) and of the v3
+// pager (types and docs in index.d.ts).
 //
 // The client keeps its validated configuration in wasm memory (a WoowupClientHandle): nothing is
 // checked again on each call, and the API key is never a JavaScript property, so neither
@@ -28,6 +29,15 @@ import {
   woowupConnectorsReadStatsResponse,
   WoowupClientHandle,
   WoowupStatsCollector,
+  woowupV3,
+  woowupV3Read,
+  woowupV3ReadCustomer,
+  woowupV3ReadPurchases,
+  woowupV3ReadTransactionId,
+  woowupV3ReadRequestId,
+  woowupV3ReadExist,
+  woowupV3ReadItems,
+  WoowupV3ClientHandle,
 } from "./loyalty_connector.js";
 
 export {
@@ -44,6 +54,12 @@ export {
   woowupReadSalePoints as readSalePoints,
   woowupReadRegistrationRequest as readRegistrationRequest,
   woowupRegistrationAnswer as registrationAnswer,
+  woowupV3ReadCustomer as readV3Customer,
+  woowupV3ReadPurchases as readV3Purchases,
+  woowupV3ReadTransactionId as readV3TransactionId,
+  woowupV3ReadRequestId as readV3RequestId,
+  woowupV3ReadExist as readV3Exist,
+  woowupV3ReadItems as readV3Items,
 };
 
 /** The wasm handle of each client made by v2(); a WeakMap keeps it off the object itself. */
@@ -54,9 +70,12 @@ function fail(code, message, field) {
   return new LoyaltyError(code, message, field);
 }
 
-function handleOf(client, field = "client") {
+function handleOf(client, field = "client", Handle = WoowupClientHandle) {
   const handle = (typeof client === "object" || typeof client === "function") && client !== null ? handles.get(client) : undefined;
-  if (handle === undefined) throw fail("invalid_field", `${field}: must be a client made by woowup.v2()`, field);
+  if (!(handle instanceof Handle)) {
+    const made = Handle === WoowupClientHandle ? "woowup.v2()" : "woowup.v3()";
+    throw fail("invalid_field", `${field}: must be a client made by ${made}`, field);
+  }
   return handle;
 }
 
@@ -183,6 +202,59 @@ async function drive(flow, send) {
   }
 }
 
+/** The headers of a fetch Response as `[[name, value], …]`, moved as they are. */
+function headerPairs(response) {
+  const pairs = [];
+  const headers = response.headers;
+  if (headers != null && typeof headers.forEach === "function") headers.forEach((value, name) => pairs.push([String(name), String(value)]));
+  return pairs;
+}
+
+/**
+ * Drives an API v3 step object (a flow or a pager) the same way: the core's engine and the
+ * client's pacer decide every send, wait and retry; this loop only moves bytes. A pager's pages
+ * are yielded; a flow's outcome is the return value.
+ */
+async function* driveV3(steps, send) {
+  try {
+    for (;;) {
+      const step = steps.next();
+      if (step.wait !== undefined) {
+        await sleep(step.wait);
+        continue;
+      }
+      if (step.page !== undefined) {
+        yield step.page;
+        continue;
+      }
+      if (step.send === undefined) return step.done;
+      const req = step.send;
+      let response;
+      let body;
+      try {
+        response = await send(req.url, req);
+        body = await response.text();
+      } catch (e) {
+        const kind = e?.name === "TimeoutError" ? "timeout" : "network";
+        steps.lost(kind, `${new URL(req.url).pathname}: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
+        continue;
+      }
+      steps.feed(response.status, headerPairs(response), body);
+    }
+  } finally {
+    steps.free();
+  }
+}
+
+/** Runs a v3 flow to its outcome. */
+async function runV3(flow, send) {
+  const run = driveV3(flow, send);
+  for (;;) {
+    const { done, value } = await run.next();
+    if (done) return value;
+  }
+}
+
 /** The connector guides' flow for one order: find the customer, read the sale points, reward. */
 export async function rewardOrder(input) {
   const send = flowInput(input, ["client", "order", "options", "fetch", "retry"]);
@@ -194,6 +266,100 @@ export async function rewardOrder(input) {
 export async function cancelOrder(input) {
   const send = flowInput(input, ["client", "nrofactura", "fetch", "retry"]);
   return drive(handleOf(input.client).cancelOrder(input.nrofactura, input.retry), send);
+}
+
+/** Groups the handle's flat methods under the names of the client's namespaces. */
+function methods(handle, names) {
+  const group = {};
+  for (const [name, method] of Object.entries(names)) group[name] = (...args) => handle[method](...args);
+  return Object.freeze(group);
+}
+
+/**
+ * An API v3 client: namespaces of builders, each returning a request for fetch(req.url, req).
+ * The key stays in wasm; so does the account's pacer, shared by every flow and pager of this
+ * client.
+ */
+class WoowupV3Client {
+  constructor(handle) {
+    if (!(handle instanceof WoowupV3ClientHandle)) throw new TypeError("use woowup.v3(config) to make a client");
+    handles.set(this, handle);
+    this.baseUrl = handle.baseUrl;
+    this.customers = methods(handle, {
+      exist: "customerExists", find: "findCustomer", create: "createCustomer", update: "updateCustomer",
+      addPoints: "addPoints", transactions: "transactions", addMember: "addMember", updateMember: "updateMember",
+      abandonedCart: "abandonedCart", list: "listCustomers", removeTags: "removeTags",
+    });
+    this.purchases = methods(handle, {
+      create: "createPurchase", update: "updatePurchase", find: "findPurchase", bulk: "bulkPurchases", cardIin: "cardIin",
+    });
+    this.products = methods(handle, {
+      create: "createProduct", update: "updateProduct", find: "findProduct", exist: "productExists", search: "searchProducts",
+    });
+    this.branches = methods(handle, { list: "listBranches", find: "findBranch", create: "createBranch", update: "updateBranch" });
+    this.categories = methods(handle, { delete: "deleteCategory", deleteAll: "deleteAllCategories" });
+    this.coupons = methods(handle, { list: "listCoupons", setStatus: "setCouponStatus" });
+    this.benefits = methods(handle, { list: "benefits" });
+    this.events = methods(handle, { list: "listEvents", create: "createEvent", user: "userEvent" });
+    this.customAttributes = methods(handle, {
+      list: "listCustomAttributes", create: "createCustomAttribute", update: "updateCustomAttribute",
+    });
+    this.integrationStats = methods(handle, { create: "createIntegrationStats", search: "searchIntegrationStats" });
+    this.stats = (options) => handle.stats(options);
+    Object.freeze(this);
+  }
+
+  /** What JSON.stringify shows: the base URL, never the key. */
+  toJSON() {
+    return { baseUrl: this.baseUrl };
+  }
+}
+
+/** A client for API v3: `{ apiKey, baseUrl? }`, checked once here. */
+export function v3(config) {
+  return new WoowupV3Client(woowupV3(config));
+}
+
+/** Any API v3 answer as a typed outcome; `headers` (a Headers, pairs or a plain object) give Retry-After. */
+export function readV3(status, body, headers) {
+  let pairs = null;
+  if (headers != null) {
+    if (typeof headers[Symbol.iterator] === "function") pairs = Array.from(headers, (pair) => Array.from(pair, String));
+    else if (typeof headers === "object") pairs = Object.entries(headers).map(([name, value]) => [name, String(value)]);
+    else throw fail("invalid_field", "headers: must be a Headers, [name, value] pairs or an object", "headers");
+  }
+  return woowupV3Read(status, body, pairs);
+}
+
+/** API v3: find (or create) the customer, `POST /purchases`, a duplicate updated with `PUT`. */
+export async function recordOrder(input) {
+  const send = flowInput(input, ["client", "purchase", "customer", "options", "fetch", "retry"]);
+  if (input.purchase === undefined) throw fail("missing_field", "purchase is required", "purchase");
+  const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
+  return runV3(handle.recordOrder(input.purchase, input.customer, input.options, input.retry), send);
+}
+
+/** API v3: points for something other than a purchase, never sent twice. */
+export async function awardPoints(input) {
+  const send = flowInput(input, ["client", "customer", "points", "reference", "fetch", "retry"]);
+  const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
+  return runV3(handle.awardPoints(input.customer, input.points, input.reference, input.retry), send);
+}
+
+/** API v3: the reversal the caller chose (`reversal.kind`; refused when left out). */
+export async function reverseOrder(input) {
+  const send = flowInput(input, ["client", "invoiceNumber", "reversal", "fetch", "retry"]);
+  const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
+  return runV3(handle.reverseOrder(input.invoiceNumber, input.reversal, input.retry), send);
+}
+
+/** API v3: the pages of a list as an async iterator of item arrays. */
+export function pages(input) {
+  const send = flowInput(input, ["client", "list", "limit", "filters", "status", "from", "to", "owner", "text", "fetch", "retry"]);
+  const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
+  const { client, list, fetch, retry, ...options } = input;
+  const pager = handle.pages(list, options, retry);
+  return driveV3(pager, send);
 }
 
 /** WoowUp's data-processing API: the statistics of a batch run and the logs that record them. */

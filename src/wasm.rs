@@ -31,3 +31,5 @@ pub mod php;
 pub mod platform;
 #[cfg(feature = "woowup-js")]
 pub mod woowup;
+#[cfg(feature = "woowup-js")]
+pub mod woowup_v3;

@@ -38,7 +38,7 @@ use wasm_bindgen::JsCast;
 
 /// The core names its configuration fields as WoowUp's JSON does; JavaScript callers gave them
 /// in camelCase. Errors on `from` are renamed `to`.
-fn renamed(e: LoyaltyError, from: &str, to: &str) -> LoyaltyError {
+pub(super) fn renamed(e: LoyaltyError, from: &str, to: &str) -> LoyaltyError {
     match e {
         LoyaltyError::MissingField { field } if field == from => LoyaltyError::MissingField { field: to.into() },
         LoyaltyError::InvalidField { field, reason } if field == from => LoyaltyError::InvalidField { field: to.into(), reason },
@@ -48,7 +48,7 @@ fn renamed(e: LoyaltyError, from: &str, to: &str) -> LoyaltyError {
 
 /// Text, or a whole number taken as its digits (`nrofactura: 1034242`), as the core's typed
 /// inputs accept them.
-fn text_or_integer(value: &JsValue, field: &str) -> Result<String> {
+pub(super) fn text_or_integer(value: &JsValue, field: &str) -> Result<String> {
     if value.as_f64().is_some() {
         return integer(value, field).map(|n| n.to_string());
     }
@@ -77,7 +77,7 @@ fn decimal(value: &JsValue, field: &str) -> Result<Decimal> {
 }
 
 /// A whole number from `min` to `u32::MAX`, or `None` when left out.
-fn optional_count(value: &JsValue, field: &str, min: i64) -> Result<Option<u32>> {
+pub(super) fn optional_count(value: &JsValue, field: &str, min: i64) -> Result<Option<u32>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -98,7 +98,7 @@ fn typed_with_secret<T: serde::de::DeserializeOwned>(value: &JsValue, field: &st
 }
 
 /// The options object of a call, or `None` when it was left out (`undefined` or `null`).
-fn optional_fields(value: &JsValue, field: &str, known: &[&str]) -> Result<Option<Fields>> {
+pub(super) fn optional_fields(value: &JsValue, field: &str, known: &[&str]) -> Result<Option<Fields>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -111,13 +111,13 @@ fn optional_fields(value: &JsValue, field: &str, known: &[&str]) -> Result<Optio
 
 /// A serialisable result as a plain JS value, through one JSON text: one boundary crossing
 /// however many fields (users, transactions and outcomes have many). Decimals serialise as text.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|_| LoyaltyError::InvalidResponse { service: "woowup", status: 0, reason: "unrepresentable".into() })?;
     JSON::parse(&text)
 }
 
-fn optional_text(value: Option<String>) -> JsValue {
+pub(super) fn optional_text(value: Option<String>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from)
 }
 
@@ -261,7 +261,7 @@ impl ClientHandle {
 
 /// WoowUp's policy with the caller's budget: `{ maxAttempts?, baseDelayMs?, maxDelayMs?,
 /// maxRateLimitedMs? }` (`maxAttempts: 1` never sends a request twice).
-fn retry_policy(value: &JsValue) -> Result<Policy> {
+pub(super) fn retry_policy(value: &JsValue) -> Result<Policy> {
     let names = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRateLimitedMs"];
     let mut backoff = Policy::WOOWUP.backoff;
     let Some(fields) = optional_fields(value, "retry", &names)? else {
@@ -418,7 +418,7 @@ pub fn points(total: JsValue, sale_points: JsValue, rule: JsValue) -> JsResult<S
 // ---------------------------------------------------------------------------------------------
 // Readers
 
-fn answer(status: &JsValue, body: &JsValue) -> Result<(u16, String)> {
+pub(super) fn answer(status: &JsValue, body: &JsValue) -> Result<(u16, String)> {
     Ok((self::status(status)?, string(body, "body")?))
 }
 

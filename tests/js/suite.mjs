@@ -9,6 +9,7 @@
 import { deepEqual, equal, ok, throwsLoyalty } from "./assert.mjs";
 import { checkVectors } from "./vectors.mjs";
 import { woowupSuite } from "./woowup.mjs";
+import { woowupV3Suite } from "./woowup-v3.mjs";
 
 /** The guide's example order (Lootly custom API guide), api key `xxx`, secret `xxx`. */
 export const GUIDE =
@@ -411,5 +412,6 @@ export function suite({ test, lib, vectorFiles, runtime }) {
   });
 
   if (withWoowup) woowupSuite({ test, lib, runtime });
+  if (withWoowup) woowupV3Suite({ test, lib, runtime });
   checkVectors({ test, lib, vectorFiles });
 }

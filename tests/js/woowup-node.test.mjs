@@ -16,6 +16,8 @@ import { deepEqual, equal, ok } from "./assert.mjs";
 import { freePort, startGroup } from "./processes.mjs";
 import { PHP } from "./woowup-php.mjs";
 import { order } from "./woowup.mjs";
+import { V3_SPECS } from "./woowup-v3-cases.mjs";
+import { PHP_V3 } from "./woowup-v3-php.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -218,6 +220,94 @@ test("woowup flows against the local emulator: its ledger holds exactly what was
         error = e;
       }
       ok(error instanceof LoyaltyError && error.code === "remote_error", String(error));
+    });
+  } finally {
+    await emulator.stop();
+  }
+});
+
+test("woowup-v3-php.mjs is what php-cli prints for tests/php/woowup_v3.php over the v3 cases", () => {
+  const printed = JSON.parse(execFileSync("php", [`${root}tests/php/woowup_v3.php`], { input: JSON.stringify(V3_SPECS), encoding: "utf8" }));
+  deepEqual(PHP_V3, printed, "regenerate tests/js/woowup-v3-php.mjs (see its header)");
+});
+
+test("woowup v3 flows against the local emulator: each purchase and award recorded once", { timeout: 60_000 }, async (t) => {
+  const { emulator, url } = await startEmulator();
+  const control = async (path, body) => {
+    const response = await fetch(`${url}/_emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+    equal(response.status, 200, `${path}: ${await response.clone().text()}`);
+    return response.json();
+  };
+  const account = async () => (await control("state")).woowup_v3.accounts["14"];
+  const client = woowup.v3({ apiKey: "demo-woowup-key", baseUrl: `${url}/apiv3` });
+  const purchase = (invoice, total = 25) => ({
+    invoice_number: invoice, email: "zoe@example.com", channel: "web", createtime: "2024-02-29 10:00:00",
+    purchase_detail: [{ sku: "SKU-1", product_name: "Café «bio»", quantity: 1, unit_price: total }], prices: { total },
+  });
+  /** A fetch whose answer is lost once, after the emulator did the work, for requests matching `lose`. */
+  const losing = (lose) => {
+    let lost = false;
+    return async (u, init) => {
+      const response = await fetch(u, init);
+      if (!lost && lose(u, init)) {
+        lost = true;
+        await response.text();
+        throw new TypeError("fetch failed: socket hang up");
+      }
+      return response;
+    };
+  };
+  const FAST = { baseDelayMs: 0, maxDelayMs: 0 };
+  try {
+    await t.test("a new customer is created and the purchase recorded; the same order again is updated, not doubled", async () => {
+      const first = await woowup.recordOrder({ client, purchase: purchase("V3-1"), options: { unknownCustomer: "create" } });
+      deepEqual(first, { outcome: "recorded", invoice_number: "V3-1", duplicate: false, updated: false, customer_created: true });
+      const again = await woowup.recordOrder({ client, purchase: purchase("V3-1", 30) });
+      deepEqual([again.duplicate, again.updated], [true, true]);
+      const stored = (await account()).purchases.filter((p) => p.invoice_number === "V3-1");
+      deepEqual([stored.length, stored[0].updates, stored[0].prices.total], [1, 1, 30]);
+    });
+
+    await t.test("a lost answer to the purchase: sent again, read as the duplicate, recorded once", async () => {
+      const outcome = await woowup.recordOrder({
+        client, purchase: purchase("V3-2"), retry: FAST,
+        fetch: losing((u, init) => init.method === "POST" && u.endsWith("/apiv3/purchases")),
+      });
+      deepEqual([outcome.outcome, outcome.duplicate], ["recorded", true]);
+      equal((await account()).purchases.filter((p) => p.invoice_number === "V3-2").length, 1);
+    });
+
+    await t.test("a 429 with Retry-After is waited out, then the request goes through", async () => {
+      await control("faults", { programs: ["woowup"], pathPrefix: "/apiv3/purchases", sequence: [429], retryAfter: 1 });
+      const started = Date.now();
+      const outcome = await woowup.recordOrder({ client, purchase: purchase("V3-3") });
+      await control("faults", {});
+      equal(outcome.outcome, "recorded", JSON.stringify(outcome));
+      ok(Date.now() - started >= 1000, `waited ${Date.now() - started} ms`);
+      equal((await account()).purchases.filter((p) => p.invoice_number === "V3-3").length, 1);
+    });
+
+    await t.test("points whose answer was lost or a 503 are checked in the ledger, never sent twice", async () => {
+      const sum = async (concept) => (await account()).transactions.filter((x) => x.concept === concept).reduce((a, x) => a + x.points, 0);
+      const lost = await woowup.awardPoints({
+        client, customer: { email: "zoe@example.com" }, points: { concept: "survey_response", points: 40 }, reference: "survey-1", retry: FAST,
+        fetch: losing((u) => u.endsWith("/multiusers/points")),
+      });
+      deepEqual(lost, { outcome: "awarded", points: 40, checked: true });
+      equal(await sum("survey_response"), 40);
+      await control("faults", { programs: ["woowup"], pathPrefix: "/apiv3/multiusers/points", sequence: [503], when: "after" });
+      const busy = await woowup.awardPoints({ client, customer: { email: "zoe@example.com" }, points: { concept: "gift", points: 15 }, reference: "gift-1", retry: FAST });
+      await control("faults", {});
+      deepEqual(busy, { outcome: "awarded", points: 15, checked: true });
+      equal(await sum("gift"), 15);
+    });
+
+    await t.test("reverseOrder takes the points back once; the pager walks the customers", async () => {
+      const back = await woowup.reverseOrder({ client, invoiceNumber: "V3-1", reversal: { kind: "negativePoints", customer: { email: "zoe@example.com" }, points: 15, concept: "gift" } });
+      equal(back.outcome, "awarded");
+      const emails = [];
+      for await (const page of woowup.pages({ client, list: "customers", limit: 1 })) emails.push(...page.map((c) => c.email));
+      ok(emails.includes("zoe@example.com"), JSON.stringify(emails));
     });
   } finally {
     await emulator.stop();

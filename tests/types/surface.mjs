@@ -18,7 +18,19 @@ const root = dirname(require.resolve("loyalty-connector/package.json"));
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** The functions that return a client, and an argument each can be called with. */
-const FACTORIES = new Map([["woowup.v2", [{ appId: 13, apiKey: "surface-test-key" }]]]);
+const FACTORIES = new Map([
+  ["woowup.v2", [{ appId: 13, apiKey: "surface-test-key" }]],
+  ["woowup.v3", [{ apiKey: "surface-test-key" }]],
+]);
+
+// Entries for pages fetch their wasm next to them (loyalty-connector/widget): Node's fetch does
+// not read file: URLs, so those are answered from the disk here.
+const networkFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (url.protocol !== "file:") return networkFetch(input, init);
+  return new Response(readFileSync(url), { headers: { "Content-Type": "application/wasm" } });
+};
 
 /** What a client exposes: its own values and its prototypes' methods. */
 function clientSurface(object) {

@@ -16,6 +16,8 @@ assertType<
     | "v2" | "points" | "readResponse" | "readStatus" | "readUserLookup" | "readUser" | "readRegisteredUser" | "readIsUser"
     | "readTopUsers" | "readTransactions" | "readTransactionId" | "readSalePoints" | "rewardOrder" | "cancelOrder"
     | "readRegistrationRequest" | "registrationAnswer" | "connectors"
+    | "v3" | "readV3" | "readV3Customer" | "readV3Purchases" | "readV3TransactionId" | "readV3RequestId" | "readV3Exist"
+    | "readV3Items" | "recordOrder" | "awardPoints" | "reverseOrder" | "pages"
   >
 >();
 assertType<

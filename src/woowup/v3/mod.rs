@@ -1,7 +1,8 @@
 //! WoowUp API v3, the API WoowUp documents today (`https://api.woowup.com/apiv3`): one request
 //! builder per endpoint a shop connector uses, the checks the reference documents before
 //! sending, the `{payload, message, code, time}` answers as typed outcomes, the rate limit as a
-//! sans-I/O [`Pacer`], the retry rule as data ([`retry`]), and a sans-I/O [`Pager`].
+//! sans-I/O [`Pacer`], the retry rule as data ([`retry`]), a sans-I/O [`Pager`], and [`Paced`]:
+//! the engine's exchange with its sends paced, what a driver runs.
 //!
 //! Every request carries `Authorization: Basic {api_key}` (the raw key) and
 //! `Accept: application/json`; `GET` parameters travel as PHP's `http_build_query` writes them,
@@ -40,6 +41,7 @@ mod check;
 mod client;
 mod customers;
 mod flow;
+mod paced;
 mod pacing;
 mod pages;
 mod program;
@@ -56,6 +58,7 @@ pub use flow::{
     AwardPoints, Engine, OnDuplicate, PointsOutcome, RecordOptions, RecordOrder, ReversalUpdate, RecordOutcome, Reversal, ReverseOrder,
     ReverseOutcome, SkipReason, UnknownCustomer, V3Flow, V3Next, V3Step,
 };
+pub use paced::{PageFetch, Paced, PagedList};
 pub use pacing::{Pacer, REQUESTS_PER_MINUTE};
 pub use pages::{Pager, Pages};
 pub use program::{check_custom_attribute, check_integration_stats, check_user_event, AttributeOwner, CouponStatus};
