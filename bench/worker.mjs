@@ -56,7 +56,7 @@ export async function benchWorker({ events = 200, concurrency = 8 } = {}) {
     procs.onStop(() => rmSync(state, { recursive: true, force: true }));
     const child = procs.spawn("passthrough", WRANGLER, ["dev", "--config", join(repoRoot, "bench/worker/wrangler.toml"),
       "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false",
-      "--var", `TARGET:${target}`], { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
+      "--var", `TARGET:${target}`], { env: h.wranglerEnv() });
     const url = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(url).catch(() => ({ status: 0 }))).status === 404, 120_000, child);
     const shop = new h.Shop(url);

@@ -6,6 +6,7 @@ WORKER_DIR := examples/worker
 WORKER_OUT := $(WORKER_DIR)/build/index.js
 WORKER_SOURCES := $(shell find src $(WORKER_DIR)/src -name '*.rs') Cargo.toml \
 	$(WORKER_DIR)/Cargo.toml $(WORKER_DIR)/Cargo.lock
+# wrangler needs Node 22.12 or later: it runs on the `node` package next to it (first in PATH).
 WRANGLER := $(WORKER_DIR)/node_modules/.bin/wrangler
 
 .PHONY: worker-build test-worker test-worker-unit test-worker-deploy test-worker-e2e
@@ -27,7 +28,8 @@ test-worker-unit:
 
 # `wrangler deploy --dry-run`: the bundle, bindings, migrations and queue settings are valid.
 test-worker-deploy: worker-build
-	WRANGLER_SEND_METRICS=false $(WRANGLER) deploy --dry-run --outdir $(WORKER_DIR)/build/dry-run
+	scripts/need worker-node-deps
+	PATH="$(CURDIR)/$(WORKER_DIR)/node_modules/.bin:$$PATH" WRANGLER_SEND_METRICS=false $(WRANGLER) deploy --dry-run --outdir $(WORKER_DIR)/build/dry-run
 
 test-worker-e2e: worker-build
 	scripts/need php node worker-node-deps

@@ -2,6 +2,7 @@
 // the installed package through its `workerd` entry point; this driver posts the vector files
 // and reports each of the Worker's results as a test here.
 import { test } from "node:test";
+import { delimiter } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startGroup, waitForHttp } from "./processes.mjs";
 import { readVectorFiles } from "./vector-files.mjs";
@@ -14,7 +15,8 @@ test("workerd (wrangler dev)", { timeout: 180_000 }, async (t) => {
     `${root}node_modules/.bin/wrangler`,
     ["dev", "--config", "tests/js/worker/wrangler.toml", "--ip", "127.0.0.1", "--port", `${port}`,
       "--inspector-port", `${inspectorPort}`, "--show-interactive-dev-session=false", "--log-level", "warn"],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } },
+    // wrangler runs on the Node in node_modules/.bin (package.json's `node`): it needs 22.12 or later.
+    { cwd: root, env: { ...process.env, PATH: `${root}node_modules/.bin${delimiter}${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", CI: "true" } },
   );
   try {
     const url = `http://127.0.0.1:${port}/`;

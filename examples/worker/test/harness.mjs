@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
@@ -16,7 +16,10 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const EMULATOR = process.env.EMULATOR_SERVER ?? join(ROOT, 'examples/emulator/server.mjs');
 export const EMULATOR_CONFIG = join(EMULATOR, '../config.json');
 export const VERIFIER = join(EMULATOR, '../php/lootly-verifier.php');
-const WRANGLER = join(ROOT, 'examples/worker/node_modules/.bin/wrangler');
+const TOOLS = join(ROOT, 'examples/worker/node_modules/.bin');
+const WRANGLER = join(TOOLS, 'wrangler');
+/** wrangler's environment: it runs on the Node next to it (package.json's `node`, 22.12 or later). */
+export const wranglerEnv = () => ({ ...process.env, PATH: `${TOOLS}${delimiter}${process.env.PATH}`, WRANGLER_SEND_METRICS: 'false', CI: 'true' });
 
 /** The shop's signing secret in tests and the demo (the standard's published example key). */
 export const SHOP_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -145,7 +148,7 @@ export async function startWorker(procs, vars, { state } = {}) {
   }
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  const child = procs.spawn('wrangler', WRANGLER, args, { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' } });
+  const child = procs.spawn('wrangler', WRANGLER, args, { env: wranglerEnv() });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('wrangler dev', child, async () => (await fetch(`${url}/`)).status === 404, 120_000);
   const kill = async () => {
