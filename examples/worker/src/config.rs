@@ -5,11 +5,11 @@ use crate::destination::Destination;
 use crate::event::OrderStatus;
 use crate::lootly_destination::LootlyDestination;
 use crate::woowup_destination::WoowUpDestination;
-use crate::woowup_v3_destination::{self, WoowUpV3Destination};
+use crate::woowup_v3_destination::{self, Reversal3, WoowUpV3Destination};
 use crate::retry::RetryPolicy;
 use crate::standard_webhooks::Verifier;
 use loyalty_connector::lootly::{Credentials, Endpoint};
-use loyalty_connector::woowup::{v3, Client, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
+use loyalty_connector::woowup::{v3, Client, Decimal, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -135,10 +135,18 @@ fn woowup_v3(
         Some("keep") => v3::OnDuplicate::Keep,
         Some(other) => return Err(format!("WOOWUP_V3_ON_DUPLICATE: {other:?} is not update or keep")),
     };
-    match text("WOOWUP_V3_REVERSAL").as_deref() {
-        None | Some("refuse") => {}
-        Some(other) => return Err(format!("WOOWUP_V3_REVERSAL: {other:?} is not refuse (the only reversal this Worker offers on API v3; see its README)")),
-    }
+    let reversal = match text("WOOWUP_V3_REVERSAL").as_deref() {
+        None | Some("refuse") => Reversal3::Refuse,
+        Some("negative_points") => {
+            let rate = required("WOOWUP_V3_POINTS_PER_UNIT").map_err(|_| "WOOWUP_V3_POINTS_PER_UNIT: set it with WOOWUP_V3_REVERSAL=negative_points (the points one unit of money earned)".to_string())?;
+            let per_unit = Decimal::parse(&rate, "WOOWUP_V3_POINTS_PER_UNIT")
+                .ok()
+                .filter(|d| !d.is_negative() && !d.is_zero())
+                .ok_or_else(|| format!("WOOWUP_V3_POINTS_PER_UNIT: {rate:?} is not a decimal above 0"))?;
+            Reversal3::NegativePoints { per_unit }
+        }
+        Some(other) => return Err(format!("WOOWUP_V3_REVERSAL: {other:?} is not refuse or negative_points")),
+    };
     let per_minute = number("WOOWUP_REQUESTS_PER_MINUTE", u64::from(v3::REQUESTS_PER_MINUTE), 1, 100_000)? as u32;
     Ok(WoowUpV3Destination {
         account: woowup_v3_destination::account_name(client.base_url(), &key),
@@ -147,6 +155,7 @@ fn woowup_v3(
         find_by,
         options: v3::RecordOptions { unknown_customer, on_duplicate },
         requests_per_minute: per_minute,
+        reversal,
     })
 }
 
@@ -226,6 +235,17 @@ mod tests {
         assert_eq!((w.client.base_url(), w.requests_per_minute), ("http://127.0.0.1:8790/apiv3", 600));
         assert_eq!((w.options.unknown_customer, w.options.on_duplicate), (v3::UnknownCustomer::Create, v3::OnDuplicate::Keep));
         assert_ne!(c.destinations[0].pacing().unwrap().account, pacing.account, "another base URL, another account");
+        assert_eq!(w.reversal, Reversal3::Refuse);
+        let mut points = v3.to_vec();
+        points.extend([("WOOWUP_V3_REVERSAL", "negative_points"), ("WOOWUP_V3_POINTS_PER_UNIT", "0.1")]);
+        let Destination::WoowUpV3(w) = &config(&points).unwrap().destinations[0] else { panic!() };
+        assert_eq!(w.reversal, Reversal3::NegativePoints { per_unit: Decimal::parse("0.1", "x").unwrap() });
+        assert!(config(&points[..4]).unwrap_err().contains("WOOWUP_V3_POINTS_PER_UNIT"));
+        for rate in ["0", "-1", "x"] {
+            let mut bad = points.clone();
+            bad.push(("WOOWUP_V3_POINTS_PER_UNIT", rate));
+            assert!(config(&bad).unwrap_err().contains("WOOWUP_V3_POINTS_PER_UNIT"), "{rate}");
+        }
         for (name, value) in [("WOOWUP_API_KEY", ""), ("WOOWUP_V3_REVERSAL", "negative"), ("WOOWUP_REQUESTS_PER_MINUTE", "0"),
             ("WOOWUP_UNKNOWN_CUSTOMER", "add"), ("WOOWUP_V3_BASE_URL", "ftp://x")] {
             let mut bad = v3.to_vec();

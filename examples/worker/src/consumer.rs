@@ -18,7 +18,7 @@
 
 use crate::config::Config;
 use crate::dead_letters::{BoxCall, Letter};
-use crate::destination::{deliver, Destination, Outcome};
+use crate::destination::{deliver, Context, Destination, Outcome};
 use crate::pacing::{PaceCall, PaceReply, FIRST_SLOT_MAX_WAIT_MS};
 use crate::retry::QUEUE_MAX_DELAY_SECONDS;
 use crate::event::{ledger_key_of, Event};
@@ -114,8 +114,8 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         now_ms: runtime::now_ms(),
         lease_ms: config.lease_ms(),
     };
-    let (attempt, event_json) = match runtime::ledger(env, key, &claim).await {
-        Ok(Reply::Claimed { claim: Claim::Go { attempt, event } }) => (attempt, event),
+    let (attempt, event_json, order_json) = match runtime::ledger(env, key, &claim).await {
+        Ok(Reply::Claimed { claim: Claim::Go { attempt, event, order } }) => (attempt, event, order),
         Ok(Reply::Claimed { claim: Claim::Final { .. } | Claim::Unknown }) => return m.ack(),
         Ok(Reply::Claimed { claim: claim @ (Claim::Wait { .. } | Claim::Busy { .. }) }) => {
             // Look again later, as a new message so that waiting does not use up the queue's
@@ -141,7 +141,9 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         (Err(e), _) => Outcome::Failed(format!("the stored event cannot be read: {e}")),
         (_, None) => Outcome::Failed(format!("destination {name} is no longer enabled (DESTINATIONS)")),
         (Ok(event), Some(destination)) => {
-            let mut conversation = destination.start(&event);
+            // The order a refund or cancellation reverses, as the ledger stored it.
+            let order = order_json.and_then(|text| serde_json::from_str::<Event>(&text).ok());
+            let mut conversation = destination.start(&event, &Context { attempt, order });
             let timeout = config.fetch_timeout_ms;
             let now_unix = (runtime::now_ms() / 1000) as i64;
             // The first request uses the slot reserved above; each later one reserves its own.

@@ -126,6 +126,16 @@ pub enum Destination {
     WoowUpV3(WoowUpV3Destination),
 }
 
+/// What the ledger knows around one delivery attempt.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// This attempt's number (1 for the first send): above 1, an earlier attempt may have
+    /// reached the destination.
+    pub attempt: u32,
+    /// For a refund or cancellation: the order event that reached this destination, if any.
+    pub order: Option<Event>,
+}
+
 /// The account a destination's requests are paced for, and its budget.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pacing {
@@ -174,11 +184,11 @@ impl Destination {
     }
 
     /// The conversation that delivers `event`.
-    pub fn start(&self, event: &Event) -> Box<dyn Conversation> {
+    pub fn start(&self, event: &Event, context: &Context) -> Box<dyn Conversation> {
         match self {
             Destination::Lootly(l) => Box::new(l.conversation(event)),
             Destination::WoowUp(w) => Box::new(w.conversation(event)),
-            Destination::WoowUpV3(w) => Box::new(w.conversation(event)),
+            Destination::WoowUpV3(w) => Box::new(w.conversation(event, context)),
         }
     }
 }

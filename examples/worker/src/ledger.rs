@@ -176,8 +176,14 @@ pub enum Acceptance {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "claim", rename_all = "snake_case")]
 pub enum Claim {
-    /// Send now: this is attempt number `attempt`.
-    Go { attempt: u32, event: String },
+    /// Send now: this is attempt number `attempt`. For a refund or cancellation, `order` is the
+    /// order event of this ledger that reached the destination (the latest), if any.
+    Go {
+        attempt: u32,
+        event: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<String>,
+    },
     /// Nothing to send: already delivered, failed or skipped.
     Final { state: State },
     /// Another message holds the lease for `lease_left_ms` more: look again later (it settles,
@@ -408,9 +414,20 @@ impl Ledger {
         })
     }
 
+    /// For a refund or cancellation `id`: the latest order event delivered to `destination`.
+    fn delivered_order(&self, id: &str, destination: &str) -> Option<String> {
+        self.events.get(id).filter(|r| r.kind != Kind::Order)?;
+        self.events
+            .values()
+            .filter(|r| r.kind == Kind::Order && r.destinations.get(destination).is_some_and(|d| d.state == State::Delivered))
+            .max_by_key(|r| r.received_at_ms)
+            .map(|r| r.event.clone())
+    }
+
     fn claim(&mut self, id: &str, destination: &str, message_id: String, now_ms: u64, lease_ms: u64) -> (Reply, bool) {
         let grace = self.grace_ms;
         let waits_for_order = self.events.get(id).is_some_and(|r| r.kind != Kind::Order) && self.order_in_progress(destination);
+        let order = self.delivered_order(id, destination);
         let Some(record) = self.events.get_mut(id) else {
             return (Reply::Claimed { claim: Claim::Unknown }, false);
         };
@@ -440,7 +457,7 @@ impl Ledger {
         d.lease = Some(Lease { message_id, until_ms: now_ms.saturating_add(lease_ms) });
         d.updated_at_ms = now_ms;
         d.due_ms = now_ms.saturating_add(lease_ms);
-        (Reply::Claimed { claim: Claim::Go { attempt: d.attempts, event } }, true)
+        (Reply::Claimed { claim: Claim::Go { attempt: d.attempts, event, order } }, true)
     }
 
     fn settle(&mut self, id: &str, destination: &str, attempt: u32, settlement: Settlement, now_ms: u64) -> (Reply, bool) {
@@ -598,7 +615,11 @@ mod tests {
         // Once everything is final there is nothing to look at.
         settle(&mut l, "order", "lootly", 1, delivered());
         l.apply(Call::Settle { id: "order".into(), destination: "woowup".into(), attempt: 1, settlement: delivered(), now_ms: t });
-        assert!(matches!(claim(&mut l, "refund", "lootly", "m3", t), Claim::Go { .. }));
+        // Once the order reached the destination, the refund's claim carries it.
+        match claim(&mut l, "refund", "lootly", "m3", t) {
+            Claim::Go { order, .. } => assert_eq!(order, Some(l.events["order"].event.clone())),
+            other => panic!("{other:?}"),
+        }
         settle(&mut l, "refund", "lootly", 1, delivered());
         assert_eq!((l.next_check(), l.stalled(u64::MAX)), (None, vec![]));
     }
@@ -699,7 +720,9 @@ mod tests {
     fn calls_and_replies_survive_json() {
         let call = Call::Settle { id: "e".into(), destination: "lootly".into(), attempt: 2, settlement: retry(), now_ms: 5 };
         assert_eq!(serde_json::from_str::<Call>(&serde_json::to_string(&call).unwrap()).unwrap(), call);
-        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into() } };
+        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into(), order: None } };
+        assert_eq!(serde_json::from_str::<Reply>(&serde_json::to_string(&reply).unwrap()).unwrap(), reply);
+        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into(), order: Some("{}".into()) } };
         assert_eq!(serde_json::from_str::<Reply>(&serde_json::to_string(&reply).unwrap()).unwrap(), reply);
     }
 }

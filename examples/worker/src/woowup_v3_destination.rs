@@ -6,20 +6,21 @@
 //! |---|---|
 //! | order with the rewarded status (`WOOWUP_REWARD_STATUS`) | the core's `RecordOrder`: find the customer by the chosen identity → unknown: create them (`WOOWUP_UNKNOWN_CUSTOMER=create`) or skip → `POST /purchases` → `duplicated_purchase_number`: `PUT /purchases` (or keep, `WOOWUP_V3_ON_DUPLICATE`) |
 //! | order with another status | nothing (skipped) |
-//! | refund, cancellation | the core's `ReverseOrder` under `Reversal::Refuse`: API v3 documents no cancellation (docs/woowup-v3.md), so nothing is sent and the delivery says so (skipped) |
+//! | refund, cancellation, `WOOWUP_V3_REVERSAL=refuse` (default) | the core's `ReverseOrder` under `Reversal::Refuse`: API v3 documents no cancellation (docs/woowup-v3.md), so nothing is sent and the delivery says so (skipped) |
+//! | refund, cancellation, `WOOWUP_V3_REVERSAL=negative_points` | the core's `ReverseOrder::take_back_points`: ⌊amount × `WOOWUP_V3_POINTS_PER_UNIT`⌋ negative points (a cancellation: the order's total) for the order's customer, referenced by the event id; after an earlier attempt, the customer's ledger is read before anything is sent again |
 //!
 //! A purchase is recorded once however often it is sent: WoowUp refuses a repeated invoice
 //! number, which the flow reads as "already there". Every request is paced per WoowUp account
 //! ([`crate::pacing`]).
 
-use crate::destination::{Conversation, Outcome, Pacing, Step};
+use crate::destination::{Context, Conversation, Outcome, Pacing, Step};
 use crate::event::{Event, OrderEvent, OrderStatus};
 use loyalty_connector::engine::{self, Machine, Policy};
 use loyalty_connector::php::{Array, Object, Value};
 use loyalty_connector::woowup::v3::{
-    self, Client, Engine, RecordOptions, RecordOutcome, Reversal, ReverseOrder, ReverseOutcome, SkipReason, UnknownCustomer,
+    self, Client, Engine, Identity, RecordOptions, RecordOutcome, Reversal, ReverseOrder, ReverseOutcome, SkipReason, UnknownCustomer,
 };
-use loyalty_connector::woowup::FindBy;
+use loyalty_connector::woowup::{Decimal, FindBy};
 use loyalty_connector::{LoyaltyError, Request};
 
 #[derive(Clone, Debug)]
@@ -35,7 +36,20 @@ pub struct WoowUpV3Destination {
     pub requests_per_minute: u32,
     /// The account's pacer name ([`account_name`]).
     pub account: String,
+    pub reversal: Reversal3,
 }
+
+/// What a refund or cancellation does on v3 (`WOOWUP_V3_REVERSAL`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reversal3 {
+    /// Nothing is sent (the core's default: v3 documents no cancellation).
+    Refuse,
+    /// Negative points: ⌊amount × `per_unit`⌋, under the concept `reversal`.
+    NegativePoints { per_unit: Decimal },
+}
+
+/// The points concept of the points a reversal takes back.
+pub const REVERSAL_CONCEPT: &str = "reversal";
 
 /// The name of an account's pacer object: hex SHA-256 of the base URL and the API key, so that
 /// the key itself is never a name, and two Workers of one account share one pacer.
@@ -45,10 +59,10 @@ pub fn account_name(base_url: &str, api_key: &str) -> String {
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-/// A decimal of the event (already checked: digits, an optional `.` and decimals) as the number
-/// a PHP client sends: `"1499.90"` is `1499.9`, written by the core's `json_encode`.
+/// A decimal of the event as the number a PHP client sends (the core's `Decimal::to_php_number`:
+/// `"1499.90"` is `1499.9`, `"100.00"` is `100`), written by the core's `json_encode`.
 fn number(text: &str, field: &str) -> Result<Value, LoyaltyError> {
-    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Float).ok_or_else(|| LoyaltyError::InvalidField { field: field.into(), reason: "must be a decimal number".into() })
+    Decimal::parse(text, field)?.to_php_number(field)
 }
 
 fn text(s: &str) -> Value {
@@ -130,6 +144,7 @@ impl WoowUpV3Destination {
                 Some(format!("WoowUp records orders when they are {}", self.reward_status.as_str()))
             }
             Event::Order(_) => None,
+            Event::Refund(_) | Event::Cancellation(_) if self.reversal != Reversal3::Refuse => None,
             Event::Refund(_) | Event::Cancellation(_) => match ReverseOrder::new(&self.client, event.order_id(), Reversal::Refuse) {
                 Ok(flow) => match Engine(flow).next() {
                     engine::Next::Done(done) => Some(reverse_outcome(done).reason()),
@@ -140,21 +155,44 @@ impl WoowUpV3Destination {
         }
     }
 
-    fn flow(&self, event: &Event) -> Result<Flow, LoyaltyError> {
-        Ok(match event {
-            Event::Order(o) => {
+    /// The flow of `event`, or the outcome when nothing is to be sent.
+    fn flow(&self, event: &Event, context: &Context) -> Result<Result<Flow, Outcome>, LoyaltyError> {
+        Ok(Ok(match (event, &self.reversal) {
+            (Event::Order(o), _) => {
                 let flow = v3::RecordOrder::new(&self.client, purchase(o, self.find_by)?, Some(customer(o, self.find_by)), self.options)?;
                 Flow::Record(Engine(flow))
             }
-            Event::Refund(_) | Event::Cancellation(_) => Flow::Reverse(Engine(ReverseOrder::new(&self.client, event.order_id(), Reversal::Refuse)?)),
-        })
+            (_, Reversal3::Refuse) => Flow::Reverse(Engine(ReverseOrder::new(&self.client, event.order_id(), Reversal::Refuse)?)),
+            (_, Reversal3::NegativePoints { per_unit }) => {
+                let Some(Event::Order(order)) = &context.order else {
+                    return Ok(Err(Outcome::Skipped("the order was not recorded in WoowUp: no points to take back".into())));
+                };
+                let amount = match event {
+                    Event::Refund(r) => Decimal::parse(&r.amount, "amount")?,
+                    _ => Decimal::parse(&order.amounts.total, "amounts.total")?,
+                };
+                let points = amount.checked_mul(*per_unit).map(Decimal::floor).and_then(Decimal::to_i64).unwrap_or(0);
+                if points <= 0 {
+                    return Ok(Err(Outcome::Skipped(format!("{amount} × {per_unit} is no whole point to take back"))));
+                }
+                let who = match self.find_by {
+                    FindBy::Uid => Identity::service_uid(&order.customer.id),
+                    FindBy::Email => Identity::email(&order.customer.email),
+                };
+                let flow = ReverseOrder::take_back_points(&self.client, &order.order_id, who, points, REVERSAL_CONCEPT.into(), &event.id())?;
+                // An earlier attempt may have applied them: read the customer's ledger first.
+                Flow::Reverse(Engine(if context.attempt > 1 { flow.after_earlier_attempt() } else { flow }))
+            }
+        }))
     }
 
-    /// The first request, built without sending it (the ingest check).
+    /// The first request, built without sending it (the ingest check). A reversal by points
+    /// needs the order's customer, which the ledger gives at delivery: nothing to build here.
     pub fn first_request(&self, event: &Event) -> Result<Option<Request>, LoyaltyError> {
-        let next = match self.flow(event)? {
-            Flow::Record(mut f) => f.next().map(|_| ()),
-            Flow::Reverse(mut f) => f.next().map(|_| ()),
+        let next = match self.flow(event, &Context::default())? {
+            Ok(Flow::Record(mut f)) => f.next().map(|_| ()),
+            Ok(Flow::Reverse(mut f)) => f.next().map(|_| ()),
+            Err(_) => return Ok(None),
         };
         Ok(match next {
             engine::Next::Send(request, _) => Some(request),
@@ -162,10 +200,11 @@ impl WoowUpV3Destination {
         })
     }
 
-    pub fn conversation(&self, event: &Event) -> WoowUpV3Conversation {
-        match self.flow(event) {
-            Ok(flow) => WoowUpV3Conversation { flow: Some(flow), error: None },
-            Err(e) => WoowUpV3Conversation { flow: None, error: Some(format!("cannot build the WoowUp requests: {e}")) },
+    pub fn conversation(&self, event: &Event, context: &Context) -> WoowUpV3Conversation {
+        match self.flow(event, context) {
+            Ok(Ok(flow)) => WoowUpV3Conversation { flow: Some(flow), done: None },
+            Ok(Err(outcome)) => WoowUpV3Conversation { flow: None, done: Some(outcome) },
+            Err(e) => WoowUpV3Conversation { flow: None, done: Some(Outcome::Failed(format!("cannot build the WoowUp requests: {e}"))) },
         }
     }
 }
@@ -222,7 +261,11 @@ fn skip_text(reason: SkipReason) -> String {
 fn reverse_outcome(done: ReverseOutcome) -> Outcome {
     match done {
         ReverseOutcome::Purchase(r) => record_outcome(r),
-        ReverseOutcome::Points(v3::PointsOutcome::Awarded { points, .. }) => Outcome::Delivered(format!("{points} points taken back")),
+        ReverseOutcome::Points(v3::PointsOutcome::Awarded { points, checked }) => Outcome::Delivered(format!(
+            "{} points taken back{}",
+            points.unsigned_abs(),
+            if checked { " (checked in the customer's ledger after an earlier attempt)" } else { "" }
+        )),
         ReverseOutcome::Points(v3::PointsOutcome::Skipped { reason }) => Outcome::Skipped(skip_text(reason)),
         ReverseOutcome::Points(v3::PointsOutcome::Failed { step, retryable: true, error }) => {
             Outcome::Retry { reason: format!("WoowUp at {step:?}: {error}"), retry_after: None }
@@ -234,7 +277,8 @@ fn reverse_outcome(done: ReverseOutcome) -> Outcome {
 /// A v3 flow, its outcome read as a delivery outcome.
 pub struct WoowUpV3Conversation {
     flow: Option<Flow>,
-    error: Option<String>,
+    /// The outcome when there is no flow.
+    done: Option<Outcome>,
 }
 
 impl Conversation for WoowUpV3Conversation {
@@ -244,7 +288,7 @@ impl Conversation for WoowUpV3Conversation {
 
     fn next(&mut self) -> Step {
         let next = match &mut self.flow {
-            None => return Step::Done(Outcome::Failed(self.error.clone().unwrap_or_default())),
+            None => return Step::Done(self.done.clone().unwrap_or_else(|| Outcome::Failed("no flow".into()))),
             Some(Flow::Record(f)) => f.next().map(record_outcome),
             Some(Flow::Reverse(f)) => f.next().map(reverse_outcome),
         };
@@ -293,7 +337,7 @@ mod tests {
     fn destination(unknown_customer: UnknownCustomer) -> WoowUpV3Destination {
         let client = Client::new("key").unwrap().with_base_url("http://127.0.0.1:9/apiv3").unwrap();
         let options = RecordOptions { unknown_customer, on_duplicate: OnDuplicate::Update };
-        WoowUpV3Destination { client, reward_status: OrderStatus::Completed, find_by: FindBy::Email, options, requests_per_minute: 140, account: account_name("b", "key") }
+        WoowUpV3Destination { client, reward_status: OrderStatus::Completed, find_by: FindBy::Email, options, requests_per_minute: 140, account: account_name("b", "key"), reversal: Reversal3::Refuse }
     }
 
     fn order_json(status: &str, items: &str) -> String {
@@ -317,9 +361,13 @@ mod tests {
 
     /// Runs a conversation against scripted answers (`None`: lost); the outcome and "METHOD path" sent.
     fn run(d: &WoowUpV3Destination, event: &Event, answers: Vec<Option<(u16, String)>>) -> (Outcome, Vec<String>) {
+        run_in(d, event, &Context { attempt: 1, order: None }, answers)
+    }
+
+    fn run_in(d: &WoowUpV3Destination, event: &Event, context: &Context, answers: Vec<Option<(u16, String)>>) -> (Outcome, Vec<String>) {
         let mut answers: VecDeque<_> = answers.into_iter().collect();
         let mut sent = Vec::new();
-        let mut conversation = d.conversation(event);
+        let mut conversation = d.conversation(event, context);
         let outcome = run_ready(deliver(
             &mut conversation,
             |request| {
@@ -389,6 +437,34 @@ mod tests {
         }
         assert!(d.skip_reason(&order("paid")).unwrap().contains("completed"));
         assert_eq!(d.skip_reason(&order("completed")), None);
+    }
+
+    #[test]
+    fn negative_points_take_back_once_checking_first_after_an_earlier_attempt() {
+        let per_unit = Decimal::parse("0.5", "x").unwrap();
+        let d = WoowUpV3Destination { reversal: Reversal3::NegativePoints { per_unit }, ..destination(UnknownCustomer::Skip) };
+        let refund = Event::parse(Kind::Refund, br#"{"refund_id":"R-1","order_id":"A-1/2026","amount":"25.90","created_at":"2026-11-21T10:00:00Z"}"#).unwrap();
+        let cancel = Event::parse(Kind::Cancellation, br#"{"order_id":"A-1/2026","created_at":"2026-11-21T10:00:00Z"}"#).unwrap();
+        assert_eq!((d.skip_reason(&refund), d.first_request(&refund).unwrap()), (None, None));
+        let context = |attempt| Context { attempt, order: Some(order("completed")) };
+        let marker = format!("[{}]", refund.id());
+        // First attempt: ⌊25.90 × 0.5⌋ = 12 points taken back, the event id as the reference.
+        let (outcome, sent) = run_in(&d, &refund, &context(1), vec![Some(env(201, "ok"))]);
+        assert_eq!((outcome, sent), (Outcome::Delivered("12 points taken back".into()), vec!["POST /multiusers/points".to_string()]));
+        // Its answer lost: in doubt, retried later; the next attempt reads the ledger first.
+        let (outcome, _) = run_in(&d, &refund, &context(1), vec![None]);
+        assert!(matches!(&outcome, Outcome::Retry { reason, .. } if reason.contains("may have landed")), "{outcome:?}");
+        let found = format!(r#"{{"payload":[{{"points":-12,"concept":"reversal","description":"reversal of A-1/2026 {marker}"}}],"message":"","code":"ok","time":"1ms"}}"#);
+        let (outcome, sent) = run_in(&d, &refund, &context(2), vec![Some((200, found))]);
+        assert!(matches!(&outcome, Outcome::Delivered(t) if t.contains("checked")), "{outcome:?}");
+        assert_eq!(sent, ["GET /multiusers/transactions?email=jose%40example.com&concept=reversal"]);
+        let (_, sent) = run_in(&d, &refund, &context(2), vec![Some(env(200, "ok")), Some(env(201, "ok"))]);
+        assert_eq!(sent.len(), 2, "not in the ledger: sent once: {sent:?}");
+        // A cancellation takes back the order's total; no recorded order, nothing to take back.
+        let (outcome, _) = run_in(&d, &cancel, &context(1), vec![Some(env(201, "ok"))]);
+        assert_eq!(outcome, Outcome::Delivered("50 points taken back".into()));
+        let (outcome, sent) = run_in(&d, &cancel, &Context { attempt: 1, order: None }, vec![]);
+        assert!(matches!(outcome, Outcome::Skipped(r) if r.contains("not recorded")) && sent.is_empty());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 // The Worker on WoowUp API v3 (WOOWUP_API=v3) under `wrangler dev`, against the emulator's v3:
-// 1. orders recorded exactly once while 30 % of the answers are lost after WoowUp stored the
-//    request (503 "after": the purchase is there, the Worker cannot know), some posted twice;
+// 1. orders recorded exactly once, and refunds and cancellations taking back their points once
+//    (WOOWUP_V3_REVERSAL=negative_points), while 30 % of the answers are lost after WoowUp
+//    stored the request (503 "after": the purchase or the points are there, the Worker cannot
+//    know), some events posted twice;
 // 2. a burst of orders paced per account: the emulator's rate limit is scaled (600 a minute
 //    instead of 140, so the run takes seconds, not minutes) and the Worker paces at the same
 //    budget; the run takes the time the limit implies and meets (almost) no 429.
@@ -25,7 +27,7 @@ function order(i, customers) {
   };
 }
 
-async function start(t, { perMinute, rateLimit }) {
+async function start(t, { perMinute, rateLimit, vars = {} }) {
   const procs = new Processes();
   t.after(() => procs.stopAll());
   const emulator = await startEmulator(procs);
@@ -40,6 +42,7 @@ async function start(t, { perMinute, rateLimit }) {
     RETRY_BASE_SECONDS: '1',
     RETRY_MAX_SECONDS: '4',
     MAX_ATTEMPTS: '30',
+    ...vars,
   };
   const worker = await startWorker(procs, workerVars({ lootly: emulator.url, destinations: 'woowup', extra }));
   return { emulator, worker };
@@ -55,14 +58,19 @@ async function postAll(shop, events) {
   return ids;
 }
 
-test('v3: every order recorded exactly once while 30 % of the answers are lost after WoowUp stored the request', { timeout: 300_000 }, async (t) => {
+test('v3: every order recorded once, every reversal taken back once, while 30 % of the answers are lost after WoowUp stored the request', { timeout: 300_000 }, async (t) => {
   const ORDERS = 150;
-  const { emulator, worker } = await start(t, { perMinute: 6000, rateLimit: 100_000 });
+  const reversal = { WOOWUP_V3_REVERSAL: 'negative_points', WOOWUP_V3_POINTS_PER_UNIT: '0.1' };
+  const { emulator, worker } = await start(t, { perMinute: 6000, rateLimit: 100_000, vars: reversal });
   await emulator.faults({ errorRate: 0.3, status: 503, when: 'after', latencyMs: 20, seed: 12, programs: ['woowup'], pathPrefix: '/apiv3' });
   const orders = Array.from({ length: ORDERS }, (_, i) => order(i, 40));
   const cancellations = orders.filter((_, i) => i % 15 === 0).map((o) => ({ order_id: o.order_id, created_at: '2026-11-21T10:00:00Z' }));
+  // Two partial refunds for every 7th order (not a cancelled one): each takes back its own points.
+  const refunds = orders.filter((_, i) => i % 7 === 3 && i % 15 !== 0).flatMap((o) => ['A', 'B'].map((part) => (
+    { refund_id: `R-${o.order_id}-${part}`, order_id: o.order_id, amount: '33.30', created_at: '2026-11-21T10:00:00Z' })));
   const started = Date.now();
-  const ids = await postAll(worker.shop, [...orders.map((o) => ['orders', o]), ...cancellations.map((c) => ['cancellations', c])]);
+  const reversals = [...cancellations.map((c) => ['cancellations', c]), ...refunds.map((r) => ['refunds', r])];
+  const ids = await postAll(worker.shop, [...orders.map((o) => ['orders', o]), ...reversals]);
   const again = await postAll(worker.shop, orders.filter((_, i) => i % 10 === 0).map((o) => ['orders', o]));
   assert.deepEqual(ids.slice(0, ORDERS), orders.map((o) => eventId('order', o)));
   const views = await waitUntilSettled(worker.shop, ids, { timeoutMs: 240_000 });
@@ -93,16 +101,30 @@ test('v3: every order recorded exactly once while 30 % of the answers are lost a
   assert.ok(lost.length > ORDERS * 0.3, `answers were lost (${lost.length})`);
   assert.ok(duplicates.length > 10, `lost purchases were met as duplicates (${duplicates.length})`);
 
-  // The Worker's view: orders delivered, cancellations skipped with the documented reason.
-  for (const [id, view] of views) {
-    const d = view.destinations.woowup;
-    if (view.kind === 'order') assert.equal(d.state, 'delivered', `${id} ${JSON.stringify(d)}`);
-    else assert.deepEqual([d.state, /documents no cancellation/.test(d.reason)], ['skipped', true], `${id} ${JSON.stringify(d)}`);
+  // Each reversal's points taken back once, under its event id: ⌊amount × 0.1⌋ (a cancellation:
+  // the order's total), never twice although answers to points were lost.
+  const expected = new Map([
+    ...cancellations.map((c) => [eventId('cancellation', c), Math.floor(Number(orders.find((o) => o.order_id === c.order_id).amounts.total) / 10)]),
+    ...refunds.map((r) => [eventId('refund', r), 3]),
+  ]);
+  const taken = new Map();
+  for (const tx of account.transactions) {
+    const id = /\[(evt_[0-9a-f]+)\]$/.exec(tx.description ?? '')?.[1];
+    if (id) taken.set(id, [...(taken.get(id) ?? []), tx.points]);
   }
+  for (const [id, points] of expected) assert.deepEqual(taken.get(id), [-points], id);
+  assert.equal(taken.size, expected.size);
+  const pointsLost = requests.filter((r) => r.path.endsWith('/multiusers/points') && r.fault?.when === 'after').length;
+  const checks = requests.filter((r) => r.path.endsWith('/multiusers/transactions')).length;
+  assert.ok(pointsLost > 0 && checks >= pointsLost, `lost points answers (${pointsLost}) were checked (${checks})`);
+
+  // The Worker's view: every order and reversal delivered.
+  for (const [id, view] of views) assert.equal(view.destinations.woowup.state, 'delivered', `${id} ${JSON.stringify(view.destinations.woowup)}`);
   assert.ok(again.every((a) => a.status === 200 && a.body.status === 'duplicate'));
   console.log(
-    `# v3 exactly once: ${ORDERS} orders + ${cancellations.length} cancellations, ${requests.length} requests to WoowUp, ` +
-      `${lost.length} answers lost after storing, ${duplicates.length} duplicates read as recorded; ` +
+    `# v3 exactly once: ${ORDERS} orders + ${cancellations.length} cancellations + ${refunds.length} refunds, ${requests.length} requests to WoowUp, ` +
+      `${lost.length} answers lost after storing, ${duplicates.length} duplicates read as recorded, ${pointsLost} lost points answers checked ` +
+      `(${checks} ledger reads); ` +
       `all settled ${((settled - started) / 1000).toFixed(1)} s after the first post`,
   );
 });
