@@ -98,6 +98,14 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         match runtime::pacer(env, &p.account, &reserve).await {
             Ok(PaceReply::Granted { wait_ms }) => runtime::sleep_ms(wait_ms).await,
             Ok(PaceReply::Defer { wait_ms }) => {
+                // The ledger is told, so that its alarm does not queue copies of a delivery that
+                // merely waits for its slot.
+                let defer = Call::Defer { id: id.into(), destination: name.into(), until_ms: runtime::now_ms().saturating_add(wait_ms) };
+                if let Ok(Reply::Deferred { state }) = runtime::ledger(env, key, &defer).await {
+                    if state.is_final() {
+                        return m.ack();
+                    }
+                }
                 let wait = u32::try_from(wait_ms.div_ceil(1000)).unwrap_or(u32::MAX).clamp(1, QUEUE_MAX_DELAY_SECONDS);
                 return later(m, env, &delivery, wait).await;
             }

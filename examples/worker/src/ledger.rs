@@ -143,6 +143,10 @@ pub enum Call {
     Settle { id: String, destination: String, attempt: u32, settlement: Settlement, now_ms: u64 },
     /// What happened to an event.
     Status { id: String },
+    /// A message of a paced destination waits in the queue for its send slot until `until_ms`:
+    /// a pending delivery is due then (plus the grace), so that the alarm does not queue more
+    /// copies of it meanwhile.
+    Defer { id: String, destination: String, until_ms: u64 },
 }
 
 impl Call {
@@ -152,6 +156,7 @@ impl Call {
             | Call::Replay { id, .. }
             | Call::Claim { id, .. }
             | Call::Settle { id, .. }
+            | Call::Defer { id, .. }
             | Call::Status { id } => id,
         }
     }
@@ -204,6 +209,8 @@ pub enum Reply {
     Status { status: Option<StatusView> },
     /// The destinations to enqueue again after a `Replay`.
     Replayed { pending: Vec<String> },
+    /// Where a deferred delivery stands (final: the waiting message has nothing left to do).
+    Deferred { state: State },
     Done,
     NotFound,
 }
@@ -351,7 +358,20 @@ impl Ledger {
                 self.settle(&id, &destination, attempt, settlement, now_ms)
             }
             Call::Status { id } => (Reply::Status { status: self.events.get(&id).map(StatusView::of) }, false),
+            Call::Defer { id, destination, until_ms } => self.defer(&id, &destination, until_ms),
         }
+    }
+
+    fn defer(&mut self, id: &str, destination: &str, until_ms: u64) -> (Reply, bool) {
+        let due = until_ms.saturating_add(self.grace_ms);
+        let Some(d) = self.events.get_mut(id).and_then(|r| r.destinations.get_mut(destination)) else {
+            return (Reply::NotFound, false);
+        };
+        if d.state != State::Pending || d.due_ms >= due {
+            return (Reply::Deferred { state: d.state }, false);
+        }
+        d.due_ms = due;
+        (Reply::Deferred { state: d.state }, true)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -714,6 +734,24 @@ mod tests {
         assert_eq!(json["destinations"]["woowup"]["reason"], "not rewarded");
         assert_eq!(json["received_at"], "1970-01-01T00:00:01.000Z");
         assert_eq!(l.apply(Call::Status { id: "nope".into() }).0, Reply::Status { status: None });
+    }
+
+    #[test]
+    fn a_delivery_waiting_for_its_send_slot_is_not_queued_again_meanwhile() {
+        let mut l = Ledger::default();
+        accept_at(&mut l, "e1", 1_000);
+        let due = l.events["e1"].destinations["woowup"].due_ms;
+        let until = 1_000 + 10 * l.grace_ms;
+        let call = |until_ms| Call::Defer { id: "e1".into(), destination: "woowup".into(), until_ms };
+        assert_eq!(l.apply(call(until)), (Reply::Deferred { state: State::Pending }, true));
+        assert_eq!(l.stalled(due), vec![("e1".to_string(), "lootly".to_string())], "only the delivery not waiting for a slot");
+        assert_eq!(l.stalled(until + l.grace_ms), vec![("e1".to_string(), "lootly".to_string()), ("e1".to_string(), "woowup".to_string())]);
+        assert_eq!(l.apply(call(until - 1)), (Reply::Deferred { state: State::Pending }, false), "never sooner");
+        // A delivery already final: the waiting message has nothing left to do.
+        assert!(matches!(claim(&mut l, "e1", "woowup", "m1", 2_000), Claim::Go { .. }));
+        settle(&mut l, "e1", "woowup", 1, delivered());
+        assert_eq!(l.apply(call(until * 2)), (Reply::Deferred { state: State::Delivered }, false));
+        assert_eq!(l.apply(Call::Defer { id: "nope".into(), destination: "woowup".into(), until_ms: 1 }).0, Reply::NotFound);
     }
 
     #[test]
