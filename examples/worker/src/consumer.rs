@@ -19,7 +19,7 @@
 use crate::config::Config;
 use crate::dead_letters::{BoxCall, Letter};
 use crate::destination::{deliver, Context, Destination, Outcome};
-use crate::pacing::{PaceCall, PaceReply, FIRST_SLOT_MAX_WAIT_MS};
+use crate::pacing::{slot_missed, PaceCall, PaceReply, FIRST_SLOT_MAX_WAIT_MS};
 use crate::retry::QUEUE_MAX_DELAY_SECONDS;
 use crate::event::{ledger_key_of, Event};
 use crate::inbound::Delivery;
@@ -93,10 +93,14 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
     // A paced destination (WoowUp v3): the first request's send slot is reserved before the
     // claim; a slot further than FIRST_SLOT_MAX_WAIT_MS away leaves the message in the queue.
     let pacing = config.destination(name).and_then(Destination::pacing);
+    let mut first_slot_ms = None;
     if let Some(p) = &pacing {
         let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: Some(FIRST_SLOT_MAX_WAIT_MS) };
         match runtime::pacer(env, &p.account, &reserve).await {
-            Ok(PaceReply::Granted { wait_ms }) => runtime::sleep_ms(wait_ms).await,
+            Ok(PaceReply::Granted { wait_ms }) => {
+                first_slot_ms = Some(runtime::now_ms().saturating_add(wait_ms));
+                runtime::sleep_ms(wait_ms).await;
+            }
             Ok(PaceReply::Defer { wait_ms }) => {
                 // The ledger is told, so that its alarm does not queue copies of a delivery that
                 // merely waits for its slot.
@@ -154,13 +158,15 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
             let mut conversation = destination.start(&event, &Context { attempt, order });
             let timeout = config.fetch_timeout_ms;
             let now_unix = (runtime::now_ms() / 1000) as i64;
-            // The first request uses the slot reserved above; each later one reserves its own.
-            let mut slot_reserved = pacing.is_some();
+            // The first request uses the slot reserved above, unless the claim made it miss it;
+            // each later one reserves its own.
+            let mut reserved = first_slot_ms;
             let send = |request| {
-                let first = std::mem::replace(&mut slot_reserved, false);
+                let slot = reserved.take();
                 let pacing = pacing.clone();
                 async move {
-                    if let (Some(p), false) = (&pacing, first) {
+                    let missed = slot.is_none_or(|at| pacing.as_ref().is_some_and(|p| slot_missed(at, runtime::now_ms(), p.per_minute)));
+                    if let (Some(p), true) = (&pacing, missed) {
                         let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: None };
                         match runtime::pacer(env, &p.account, &reserve).await {
                             Ok(PaceReply::Granted { wait_ms }) => runtime::sleep_ms(wait_ms).await,

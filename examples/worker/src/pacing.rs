@@ -72,6 +72,13 @@ impl PaceBook {
     }
 }
 
+/// Whether a slot granted for `slot_ms` was missed: the request could not leave until `now_ms`,
+/// more than one interval late (a slow claim, a busy runtime). Sending then would bunch it with
+/// the requests of the next slots, so the caller gives the slot up and reserves a new one.
+pub fn slot_missed(slot_ms: u64, now_ms: u64, per_minute: u32) -> bool {
+    now_ms > slot_ms.saturating_add(Pacer::new(per_minute).interval_ms())
+}
+
 /// The headers an answer's pacing depends on, as the transport keeps them.
 pub const RATE_LIMIT_HEADERS: [&str; 4] = ["retry-after", "x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"];
 
@@ -117,6 +124,14 @@ mod tests {
         let reset = ((t + 10_000) / 1000).to_string();
         book.apply(PaceCall::Observe { now_ms: t, per_minute: 140, headers: vec![("x-rate-limit-remaining".into(), "0".into()), ("x-rate-limit-reset".into(), reset)] });
         assert_eq!(reserve(&mut book, t, Some(5_000)), PaceReply::Defer { wait_ms: 10_000 });
+    }
+
+    #[test]
+    fn a_slot_left_more_than_one_interval_late_is_missed() {
+        assert!(!slot_missed(10_000, 10_000, 140));
+        assert!(!slot_missed(10_000, 10_429, 140));
+        assert!(slot_missed(10_000, 10_430, 140));
+        assert!(slot_missed(10_000, 10_101, 600));
     }
 
     #[test]

@@ -48,14 +48,15 @@ async function start(t, { perMinute, rateLimit, vars = {} }) {
   return { emulator, worker };
 }
 
+/** Posts `[endpoint, event]` pairs 50 at a time; their answers. */
 async function postAll(shop, events) {
-  const ids = [];
+  const all = [];
   for (let i = 0; i < events.length; i += 50) {
     const answers = await Promise.all(events.slice(i, i + 50).map(([endpoint, e]) => shop.post(endpoint, e)));
     for (const a of answers) assert.ok([200, 202].includes(a.status), `${a.status} ${JSON.stringify(a.body)}`);
-    ids.push(...answers.map((a) => a.body.id));
+    all.push(...answers);
   }
-  return ids;
+  return all;
 }
 
 test('v3: every order recorded once, every reversal taken back once, while 30 % of the answers are lost after WoowUp stored the request', { timeout: 300_000 }, async (t) => {
@@ -70,7 +71,7 @@ test('v3: every order recorded once, every reversal taken back once, while 30 % 
     { refund_id: `R-${o.order_id}-${part}`, order_id: o.order_id, amount: '33.30', created_at: '2026-11-21T10:00:00Z' })));
   const started = Date.now();
   const reversals = [...cancellations.map((c) => ['cancellations', c]), ...refunds.map((r) => ['refunds', r])];
-  const ids = await postAll(worker.shop, [...orders.map((o) => ['orders', o]), ...reversals]);
+  const ids = (await postAll(worker.shop, [...orders.map((o) => ['orders', o]), ...reversals])).map((a) => a.body.id);
   const again = await postAll(worker.shop, orders.filter((_, i) => i % 10 === 0).map((o) => ['orders', o]));
   assert.deepEqual(ids.slice(0, ORDERS), orders.map((o) => eventId('order', o)));
   const views = await waitUntilSettled(worker.shop, ids, { timeoutMs: 240_000 });
@@ -120,7 +121,8 @@ test('v3: every order recorded once, every reversal taken back once, while 30 % 
 
   // The Worker's view: every order and reversal delivered.
   for (const [id, view] of views) assert.equal(view.destinations.woowup.state, 'delivered', `${id} ${JSON.stringify(view.destinations.woowup)}`);
-  assert.ok(again.every((a) => a.status === 200 && a.body.status === 'duplicate'));
+  const odd = again.filter((a) => !(a.status === 200 && a.body.status === 'duplicate'));
+  assert.deepEqual(odd.map((a) => [a.status, a.body]), [], 'a repeated post is a duplicate');
   console.log(
     `# v3 exactly once: ${ORDERS} orders + ${cancellations.length} cancellations + ${refunds.length} refunds, ${requests.length} requests to WoowUp, ` +
       `${lost.length} answers lost after storing, ${duplicates.length} duplicates read as recorded, ${pointsLost} lost points answers checked ` +
@@ -135,7 +137,7 @@ test('v3: a burst of orders is paced per account: the time the limit implies, (a
   const { emulator, worker } = await start(t, { perMinute: LIMIT, rateLimit: LIMIT });
   const orders = Array.from({ length: ORDERS }, (_, i) => order(i, 24));
   const started = Date.now();
-  const ids = await postAll(worker.shop, orders.map((o) => ['orders', o]));
+  const ids = (await postAll(worker.shop, orders.map((o) => ['orders', o]))).map((a) => a.body.id);
   const posted = Date.now();
   const views = await waitUntilSettled(worker.shop, ids, { timeoutMs: 240_000 });
   const settled = Date.now();
@@ -145,24 +147,32 @@ test('v3: a burst of orders is paced per account: the time the limit implies, (a
   for (const view of views.values()) assert.equal(view.destinations.woowup.state, 'delivered', JSON.stringify(view));
   assert.equal(state.woowup_v3.accounts[APP_ID].purchases.length, ORDERS);
 
-  // The requests left evenly: never more than the limit in any minute (here the run is shorter
-  // than a minute: never more than the limit's share of any 10 s), and no storm of 429s.
+  // The requests left evenly: the run is shorter than a minute, so never more than the limit's
+  // share of any 30 s (WoowUp's window segment), and no storm of 429s.
   const times = requests.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
-  let busiest = 0;
-  for (let i = 0; i < times.length; i++) {
-    let j = i;
-    while (j < times.length && times[j] < times[i] + 10_000) j++;
-    busiest = Math.max(busiest, j - i);
+  const busiest = (ms) => {
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (j < times.length && times[j] < times[i] + ms) j++;
+      most = Math.max(most, j - i);
+    }
+    return most;
+  };
+  const [busiest10, busiest30] = [busiest(10_000), busiest(30_000)];
+  if (process.env.E2E_VERBOSE) {
+    const perSecond = new Map();
+    for (const t of times) perSecond.set(Math.floor((t - times[0]) / 1000), (perSecond.get(Math.floor((t - times[0]) / 1000)) ?? 0) + 1);
+    console.log(`# requests per second: ${[...perSecond.entries()].map(([s, n]) => `${s}:${n}`).join(' ')}`);
   }
   const seconds = (settled - started) / 1000;
   const minimum = ((requests.length - 1) * 60) / LIMIT;
-  assert.ok(busiest <= (LIMIT / 6) * 1.1, `${busiest} requests in 10 s (limit ${LIMIT}/min)`);
+  console.log(
+    `# v3 burst: ${ORDERS} orders posted in ${((posted - started) / 1000).toFixed(1)} s; ${requests.length} requests to WoowUp ` +
+      `at ${LIMIT}/min: ${tooMany} × 429, busiest 10 s ${busiest10} requests (pace ${LIMIT / 6}), busiest 30 s ${busiest30} (pace ${LIMIT / 2}); ` +
+      `all recorded ${seconds.toFixed(1)} s after the first post (the limit's minimum ${minimum.toFixed(1)} s)`,
+  );
+  assert.ok(busiest30 <= (LIMIT / 2) * 1.05, `${busiest30} requests in 30 s (limit ${LIMIT}/min)`);
   assert.ok(tooMany <= Math.ceil(requests.length * 0.01), `${tooMany} × 429 in ${requests.length} requests`);
   assert.ok(seconds >= minimum * 0.95, `paced: ${seconds} s for ${requests.length} requests at ${LIMIT}/min (≥ ${minimum} s)`);
   assert.ok(seconds <= minimum * 1.5 + 15, `not slower than the limit needs: ${seconds} s, minimum ${minimum.toFixed(1)} s`);
-  console.log(
-    `# v3 burst: ${ORDERS} orders posted in ${((posted - started) / 1000).toFixed(1)} s; ${requests.length} requests to WoowUp ` +
-      `at ${LIMIT}/min: ${tooMany} × 429, busiest 10 s ${busiest} requests; all recorded ${seconds.toFixed(1)} s after the first post ` +
-      `(the limit's minimum ${minimum.toFixed(1)} s)`,
-  );
 });
