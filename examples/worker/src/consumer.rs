@@ -165,12 +165,25 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
                 let slot = reserved.take();
                 let pacing = pacing.clone();
                 async move {
-                    let missed = slot.is_none_or(|at| pacing.as_ref().is_some_and(|p| slot_missed(at, runtime::now_ms(), p.per_minute)));
-                    if let (Some(p), true) = (&pacing, missed) {
-                        let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: None };
-                        match runtime::pacer(env, &p.account, &reserve).await {
-                            Ok(PaceReply::Granted { wait_ms }) => runtime::sleep_ms(wait_ms).await,
-                            other => worker::console_error!("the account's pacer: {other:?}; sending unpaced"),
+                    if let Some(p) = &pacing {
+                        // A slot missed (left more than one interval late: a slow call, a busy
+                        // runtime, a late timer) is given up for a new one, a few times at most.
+                        let mut slot = slot;
+                        for _ in 0..3 {
+                            if slot.is_some_and(|at| !slot_missed(at, runtime::now_ms(), p.per_minute)) {
+                                break;
+                            }
+                            let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: None };
+                            match runtime::pacer(env, &p.account, &reserve).await {
+                                Ok(PaceReply::Granted { wait_ms }) => {
+                                    slot = Some(runtime::now_ms().saturating_add(wait_ms));
+                                    runtime::sleep_ms(wait_ms).await;
+                                }
+                                other => {
+                                    worker::console_error!("the account's pacer: {other:?}; sending unpaced");
+                                    break;
+                                }
+                            }
                         }
                     }
                     let answer = runtime::send(request, timeout).await;
