@@ -5,10 +5,11 @@ use crate::destination::Destination;
 use crate::event::OrderStatus;
 use crate::lootly_destination::LootlyDestination;
 use crate::woowup_destination::WoowUpDestination;
+use crate::woowup_v3_destination::{self, Reversal3, WoowUpV3Destination};
 use crate::retry::RetryPolicy;
 use crate::standard_webhooks::Verifier;
 use loyalty_connector::lootly::{Credentials, Endpoint};
-use loyalty_connector::woowup::{Client, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
+use loyalty_connector::woowup::{v3, Client, Decimal, FindBy, PointsRule, RewardOptions, UnknownCustomer, DEFAULT_BASE_URL};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -61,7 +62,11 @@ impl Config {
                     let credentials = Credentials::new(required("LOOTLY_API_KEY")?, required("LOOTLY_API_SECRET")?);
                     Destination::Lootly(LootlyDestination { credentials, endpoint })
                 }
+                "woowup" if matches!(text("WOOWUP_API").as_deref(), Some("v3")) => Destination::WoowUpV3(woowup_v3(&text, &required, &number)?),
                 "woowup" => {
+                    if let Some(api) = text("WOOWUP_API").filter(|a| a != "v2") {
+                        return Err(format!("WOOWUP_API: {api:?} is not v2 or v3"));
+                    }
                     let base = text("WOOWUP_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.into());
                     let client = Client::new(&required("WOOWUP_APP_ID")?, required("WOOWUP_API_KEY")?)
                         .and_then(|c| c.with_base_url(&base))
@@ -105,6 +110,53 @@ impl Config {
             fetch_timeout_ms: number("FETCH_TIMEOUT_SECONDS", 30, 1, 300)? * 1000,
         })
     }
+}
+
+/// WoowUp's API v3 settings (`WOOWUP_API=v3`): the API key alone names the account.
+fn woowup_v3(
+    text: &dyn Fn(&str) -> Option<String>,
+    required: &dyn Fn(&str) -> Result<String, String>,
+    number: &dyn Fn(&str, u64, u64, u64) -> Result<u64, String>,
+) -> Result<WoowUpV3Destination, String> {
+    let base = text("WOOWUP_V3_BASE_URL").unwrap_or_else(|| v3::DEFAULT_BASE_URL.into());
+    let key = required("WOOWUP_API_KEY")?;
+    let client = v3::Client::new(key.as_str()).and_then(|c| c.with_base_url(&base)).map_err(|e| format!("WOOWUP_API_KEY/WOOWUP_V3_BASE_URL: {e}"))?;
+    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
+    let reward_status = OrderStatus::parse(&status)
+        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
+    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
+        None | Some("email") => FindBy::Email,
+        Some("uid") => FindBy::Uid,
+        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
+    };
+    let unknown_customer = woowup_v3_destination::unknown_customer(text("WOOWUP_UNKNOWN_CUSTOMER").as_deref())?;
+    let on_duplicate = match text("WOOWUP_V3_ON_DUPLICATE").as_deref() {
+        None | Some("update") => v3::OnDuplicate::Update,
+        Some("keep") => v3::OnDuplicate::Keep,
+        Some(other) => return Err(format!("WOOWUP_V3_ON_DUPLICATE: {other:?} is not update or keep")),
+    };
+    let reversal = match text("WOOWUP_V3_REVERSAL").as_deref() {
+        None | Some("refuse") => Reversal3::Refuse,
+        Some("negative_points") => {
+            let rate = required("WOOWUP_V3_POINTS_PER_UNIT").map_err(|_| "WOOWUP_V3_POINTS_PER_UNIT: set it with WOOWUP_V3_REVERSAL=negative_points (the points one unit of money earned)".to_string())?;
+            let per_unit = Decimal::parse(&rate, "WOOWUP_V3_POINTS_PER_UNIT")
+                .ok()
+                .filter(|d| !d.is_negative() && !d.is_zero())
+                .ok_or_else(|| format!("WOOWUP_V3_POINTS_PER_UNIT: {rate:?} is not a decimal above 0"))?;
+            Reversal3::NegativePoints { per_unit }
+        }
+        Some(other) => return Err(format!("WOOWUP_V3_REVERSAL: {other:?} is not refuse or negative_points")),
+    };
+    let per_minute = number("WOOWUP_REQUESTS_PER_MINUTE", u64::from(v3::REQUESTS_PER_MINUTE), 1, 100_000)? as u32;
+    Ok(WoowUpV3Destination {
+        account: woowup_v3_destination::account_name(client.base_url(), &key),
+        client,
+        reward_status,
+        find_by,
+        options: v3::RecordOptions { unknown_customer, on_duplicate },
+        requests_per_minute: per_minute,
+        reversal,
+    })
 }
 
 #[cfg(test)]
@@ -162,6 +214,48 @@ mod tests {
             bad.push((name, value));
             assert!(config(&bad).unwrap_err().contains(name), "{name}");
         }
+    }
+
+    #[test]
+    fn woowup_api_v3_is_a_setting() {
+        let v3 = [("DESTINATIONS", "woowup"), ("WOOWUP_API", "v3"), ("WOOWUP_API_KEY", "key-1")];
+        let c = config(&v3).unwrap();
+        let Destination::WoowUpV3(w) = &c.destinations[0] else { panic!("{:?}", c.destinations) };
+        assert_eq!(c.destinations[0].name(), "woowup");
+        assert_eq!(w.client.base_url(), v3::DEFAULT_BASE_URL);
+        assert_eq!((w.requests_per_minute, w.find_by, w.options.unknown_customer), (140, FindBy::Email, v3::UnknownCustomer::Skip));
+        let pacing = c.destinations[0].pacing().unwrap();
+        assert_eq!(pacing.account.len(), 32);
+        assert!(!pacing.account.contains("key-1"));
+        let mut custom = v3.to_vec();
+        custom.extend([("WOOWUP_V3_BASE_URL", "http://127.0.0.1:8790/apiv3"), ("WOOWUP_UNKNOWN_CUSTOMER", "create"),
+            ("WOOWUP_REQUESTS_PER_MINUTE", "600"), ("WOOWUP_V3_ON_DUPLICATE", "keep")]);
+        let c = config(&custom).unwrap();
+        let Destination::WoowUpV3(w) = &c.destinations[0] else { panic!() };
+        assert_eq!((w.client.base_url(), w.requests_per_minute), ("http://127.0.0.1:8790/apiv3", 600));
+        assert_eq!((w.options.unknown_customer, w.options.on_duplicate), (v3::UnknownCustomer::Create, v3::OnDuplicate::Keep));
+        assert_ne!(c.destinations[0].pacing().unwrap().account, pacing.account, "another base URL, another account");
+        assert_eq!(w.reversal, Reversal3::Refuse);
+        let mut points = v3.to_vec();
+        points.extend([("WOOWUP_V3_REVERSAL", "negative_points"), ("WOOWUP_V3_POINTS_PER_UNIT", "0.1")]);
+        let Destination::WoowUpV3(w) = &config(&points).unwrap().destinations[0] else { panic!() };
+        assert_eq!(w.reversal, Reversal3::NegativePoints { per_unit: Decimal::parse("0.1", "x").unwrap() });
+        assert!(config(&points[..4]).unwrap_err().contains("WOOWUP_V3_POINTS_PER_UNIT"));
+        for rate in ["0", "-1", "x"] {
+            let mut bad = points.clone();
+            bad.push(("WOOWUP_V3_POINTS_PER_UNIT", rate));
+            assert!(config(&bad).unwrap_err().contains("WOOWUP_V3_POINTS_PER_UNIT"), "{rate}");
+        }
+        for (name, value) in [("WOOWUP_API_KEY", ""), ("WOOWUP_V3_REVERSAL", "negative"), ("WOOWUP_REQUESTS_PER_MINUTE", "0"),
+            ("WOOWUP_UNKNOWN_CUSTOMER", "add"), ("WOOWUP_V3_BASE_URL", "ftp://x")] {
+            let mut bad = v3.to_vec();
+            bad.push((name, value));
+            assert!(config(&bad).unwrap_err().contains(name), "{name}");
+        }
+        // v2 stays the default; an unknown API is named.
+        let v2 = config(&[("DESTINATIONS", "woowup"), ("WOOWUP_APP_ID", "14"), ("WOOWUP_API_KEY", "k")]).unwrap();
+        assert!(matches!(v2.destinations[0], Destination::WoowUp(_)) && v2.destinations[0].pacing().is_none());
+        assert!(config(&[("DESTINATIONS", "woowup"), ("WOOWUP_API", "v4"), ("WOOWUP_APP_ID", "14"), ("WOOWUP_API_KEY", "k")]).unwrap_err().contains("WOOWUP_API"));
     }
 
     #[test]

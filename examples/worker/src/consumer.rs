@@ -18,7 +18,9 @@
 
 use crate::config::Config;
 use crate::dead_letters::{BoxCall, Letter};
-use crate::destination::{deliver, Outcome};
+use crate::destination::{deliver, Context, Destination, Outcome};
+use crate::pacing::{slot_missed, PaceCall, PaceReply, FIRST_SLOT_MAX_WAIT_MS};
+use crate::retry::QUEUE_MAX_DELAY_SECONDS;
 use crate::event::{ledger_key_of, Event};
 use crate::inbound::Delivery;
 use crate::ledger::{Call, Claim, Reply, Settlement, State, WAIT_MAX_SECONDS};
@@ -59,6 +61,20 @@ pub async fn handle_batch(messages: Vec<RawMessage>, env: &Env) {
     join_all(messages.iter().map(|m| handle(m, env, &config))).await;
 }
 
+/// Looks again in `wait` seconds, as a new message so that waiting uses none of the queue's
+/// retries (or, should the queue refuse it, as a retry of this one).
+async fn later(m: &RawMessage, env: &Env, delivery: &Delivery, wait: u32) {
+    let sent = match env.queue(QUEUE_BINDING) {
+        Ok(q) => q.send(MessageBuilder::new(delivery.to_json()).delay_seconds(wait).build()).await.is_ok(),
+        Err(_) => false,
+    };
+    if sent {
+        m.ack()
+    } else {
+        retry_in(m, wait)
+    }
+}
+
 fn retry_in(m: &RawMessage, seconds: u32) {
     m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build());
 }
@@ -74,6 +90,35 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         return m.ack();
     };
     let backoff = config.retry.delay_seconds(1, None, runtime::random()).max(1);
+    // A paced destination (WoowUp v3): the first request's send slot is reserved before the
+    // claim; a slot further than FIRST_SLOT_MAX_WAIT_MS away leaves the message in the queue.
+    let pacing = config.destination(name).and_then(Destination::pacing);
+    let mut first_slot_ms = None;
+    if let Some(p) = &pacing {
+        let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: Some(FIRST_SLOT_MAX_WAIT_MS) };
+        match runtime::pacer(env, &p.account, &reserve).await {
+            Ok(PaceReply::Granted { wait_ms }) => {
+                first_slot_ms = Some(runtime::now_ms().saturating_add(wait_ms));
+                runtime::sleep_ms(wait_ms).await;
+            }
+            Ok(PaceReply::Defer { wait_ms }) => {
+                // The ledger is told, so that its alarm does not queue copies of a delivery that
+                // merely waits for its slot.
+                let defer = Call::Defer { id: id.into(), destination: name.into(), until_ms: runtime::now_ms().saturating_add(wait_ms) };
+                if let Ok(Reply::Deferred { state }) = runtime::ledger(env, key, &defer).await {
+                    if state.is_final() {
+                        return m.ack();
+                    }
+                }
+                let wait = u32::try_from(wait_ms.div_ceil(1000)).unwrap_or(u32::MAX).clamp(1, QUEUE_MAX_DELAY_SECONDS);
+                return later(m, env, &delivery, wait).await;
+            }
+            other => {
+                worker::console_error!("{id}/{name}: the account's pacer: {other:?}");
+                return retry_in(m, backoff);
+            }
+        }
+    }
     let claim = Call::Claim {
         id: id.into(),
         destination: name.into(),
@@ -81,8 +126,8 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         now_ms: runtime::now_ms(),
         lease_ms: config.lease_ms(),
     };
-    let (attempt, event_json) = match runtime::ledger(env, key, &claim).await {
-        Ok(Reply::Claimed { claim: Claim::Go { attempt, event } }) => (attempt, event),
+    let (attempt, event_json, order_json) = match runtime::ledger(env, key, &claim).await {
+        Ok(Reply::Claimed { claim: Claim::Go { attempt, event, order } }) => (attempt, event, order),
         Ok(Reply::Claimed { claim: Claim::Final { .. } | Claim::Unknown }) => return m.ack(),
         Ok(Reply::Claimed { claim: claim @ (Claim::Wait { .. } | Claim::Busy { .. }) }) => {
             // Look again later, as a new message so that waiting does not use up the queue's
@@ -92,12 +137,7 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
                 Claim::Busy { lease_left_ms } => (lease_left_ms.div_ceil(1000) as u32).clamp(1, 10),
                 _ => (config.retry.base_seconds.saturating_mul(2)).clamp(1, WAIT_MAX_SECONDS),
             };
-            let queue = env.queue(QUEUE_BINDING);
-            let sent = match queue {
-                Ok(q) => q.send(MessageBuilder::new(delivery.to_json()).delay_seconds(wait).build()).await.is_ok(),
-                Err(_) => false,
-            };
-            return if sent { m.ack() } else { retry_in(m, wait) };
+            return later(m, env, &delivery, wait).await;
         }
         Ok(other) => {
             worker::console_error!("{id}/{name}: unexpected claim reply {other:?}");
@@ -113,10 +153,52 @@ async fn handle(m: &RawMessage, env: &Env, config: &Config) {
         (Err(e), _) => Outcome::Failed(format!("the stored event cannot be read: {e}")),
         (_, None) => Outcome::Failed(format!("destination {name} is no longer enabled (DESTINATIONS)")),
         (Ok(event), Some(destination)) => {
-            let mut conversation = destination.start(&event);
+            // The order a refund or cancellation reverses, as the ledger stored it.
+            let order = order_json.and_then(|text| serde_json::from_str::<Event>(&text).ok());
+            let mut conversation = destination.start(&event, &Context { attempt, order });
             let timeout = config.fetch_timeout_ms;
             let now_unix = (runtime::now_ms() / 1000) as i64;
-            deliver(conversation.as_mut(), |request| runtime::send(request, timeout), now_unix).await
+            // The first request uses the slot reserved above, unless the claim made it miss it;
+            // each later one reserves its own.
+            let mut reserved = first_slot_ms;
+            let send = |request| {
+                let slot = reserved.take();
+                let pacing = pacing.clone();
+                async move {
+                    if let Some(p) = &pacing {
+                        // A slot missed (left more than one interval late: a slow call, a busy
+                        // runtime, a late timer) is given up for a new one, a few times at most.
+                        let mut slot = slot;
+                        for _ in 0..3 {
+                            if slot.is_some_and(|at| !slot_missed(at, runtime::now_ms(), p.per_minute)) {
+                                break;
+                            }
+                            let reserve = PaceCall::Reserve { now_ms: runtime::now_ms(), per_minute: p.per_minute, max_wait_ms: None };
+                            match runtime::pacer(env, &p.account, &reserve).await {
+                                Ok(PaceReply::Granted { wait_ms }) => {
+                                    slot = Some(runtime::now_ms().saturating_add(wait_ms));
+                                    runtime::sleep_ms(wait_ms).await;
+                                }
+                                other => {
+                                    worker::console_error!("the account's pacer: {other:?}; sending unpaced");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    let answer = runtime::send(request, timeout).await;
+                    if let (Some(p), Ok(a)) = (&pacing, &answer) {
+                        if !a.rate_limit.is_empty() {
+                            let observe = PaceCall::Observe { now_ms: runtime::now_ms(), per_minute: p.per_minute, headers: a.rate_limit.clone() };
+                            if let Err(e) = runtime::pacer(env, &p.account, &observe).await {
+                                worker::console_error!("the account's pacer: {e}");
+                            }
+                        }
+                    }
+                    answer
+                }
+            };
+            deliver(conversation.as_mut(), send, now_unix).await
         }
     };
     let settlement = match outcome {

@@ -9,6 +9,7 @@ use crate::event::Event;
 use crate::lootly_destination::LootlyDestination;
 use crate::problem::Problem;
 use crate::woowup_destination::WoowUpDestination;
+use crate::woowup_v3_destination::WoowUpV3Destination;
 use loyalty_connector::engine::{self, Effect, Policy, Response, Verdict};
 use loyalty_connector::Request;
 use std::future::Future;
@@ -53,6 +54,9 @@ pub trait Conversation {
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
+    /// The answer's `Retry-After` and `x-rate-limit-*` headers (`pacing::RATE_LIMIT_HEADERS`),
+    /// for the account's pacer.
+    pub rate_limit: Vec<(String, String)>,
     pub body: String,
 }
 
@@ -118,6 +122,26 @@ where
 pub enum Destination {
     Lootly(LootlyDestination),
     WoowUp(WoowUpDestination),
+    /// WoowUp's API v3 (`WOOWUP_API=v3`), under the same name: the API is a setting.
+    WoowUpV3(WoowUpV3Destination),
+}
+
+/// What the ledger knows around one delivery attempt.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// This attempt's number (1 for the first send): above 1, an earlier attempt may have
+    /// reached the destination.
+    pub attempt: u32,
+    /// For a refund or cancellation: the order event that reached this destination, if any.
+    pub order: Option<Event>,
+}
+
+/// The account a destination's requests are paced for, and its budget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pacing {
+    /// The name of the account's pacer object: a digest of the base URL and API key (never the key).
+    pub account: String,
+    pub per_minute: u32,
 }
 
 impl Destination {
@@ -125,7 +149,15 @@ impl Destination {
     pub fn name(&self) -> &'static str {
         match self {
             Destination::Lootly(_) => "lootly",
-            Destination::WoowUp(_) => "woowup",
+            Destination::WoowUp(_) | Destination::WoowUpV3(_) => "woowup",
+        }
+    }
+
+    /// Whether this destination's requests are paced per account, and how.
+    pub fn pacing(&self) -> Option<Pacing> {
+        match self {
+            Destination::WoowUpV3(w) => Some(w.pacing()),
+            Destination::Lootly(_) | Destination::WoowUp(_) => None,
         }
     }
 
@@ -136,6 +168,7 @@ impl Destination {
             // cancellations.
             (Destination::Lootly(_), _) => None,
             (Destination::WoowUp(w), event) => w.skip_reason(event),
+            (Destination::WoowUpV3(w), event) => w.skip_reason(event),
         }
     }
 
@@ -145,15 +178,17 @@ impl Destination {
         match self {
             Destination::Lootly(l) => l.request(event).map(|_| ()),
             Destination::WoowUp(w) => w.first_request(event).map(|_| ()),
+            Destination::WoowUpV3(w) => w.first_request(event).map(|_| ()),
         }
         .map_err(|e| Problem::new("rejected_by_destination", e.field().unwrap_or(""), format!("{}: {e}", self.name())))
     }
 
     /// The conversation that delivers `event`.
-    pub fn start(&self, event: &Event) -> Box<dyn Conversation> {
+    pub fn start(&self, event: &Event, context: &Context) -> Box<dyn Conversation> {
         match self {
             Destination::Lootly(l) => Box::new(l.conversation(event)),
             Destination::WoowUp(w) => Box::new(w.conversation(event)),
+            Destination::WoowUpV3(w) => Box::new(w.conversation(event, context)),
         }
     }
 }
@@ -208,7 +243,7 @@ pub(crate) mod tests {
     }
 
     fn answer(status: u16, retry_after: Option<&str>) -> Result<Answer, String> {
-        Ok(Answer { status, retry_after: retry_after.map(str::to_string), body: String::new() })
+        Ok(Answer { status, retry_after: retry_after.map(str::to_string), rate_limit: vec![], body: String::new() })
     }
 
     #[test]

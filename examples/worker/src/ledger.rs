@@ -143,6 +143,10 @@ pub enum Call {
     Settle { id: String, destination: String, attempt: u32, settlement: Settlement, now_ms: u64 },
     /// What happened to an event.
     Status { id: String },
+    /// A message of a paced destination waits in the queue for its send slot until `until_ms`:
+    /// a pending delivery is due then (plus the grace), so that the alarm does not queue more
+    /// copies of it meanwhile.
+    Defer { id: String, destination: String, until_ms: u64 },
 }
 
 impl Call {
@@ -152,6 +156,7 @@ impl Call {
             | Call::Replay { id, .. }
             | Call::Claim { id, .. }
             | Call::Settle { id, .. }
+            | Call::Defer { id, .. }
             | Call::Status { id } => id,
         }
     }
@@ -176,8 +181,14 @@ pub enum Acceptance {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "claim", rename_all = "snake_case")]
 pub enum Claim {
-    /// Send now: this is attempt number `attempt`.
-    Go { attempt: u32, event: String },
+    /// Send now: this is attempt number `attempt`. For a refund or cancellation, `order` is the
+    /// order event of this ledger that reached the destination (the latest), if any.
+    Go {
+        attempt: u32,
+        event: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<String>,
+    },
     /// Nothing to send: already delivered, failed or skipped.
     Final { state: State },
     /// Another message holds the lease for `lease_left_ms` more: look again later (it settles,
@@ -198,6 +209,8 @@ pub enum Reply {
     Status { status: Option<StatusView> },
     /// The destinations to enqueue again after a `Replay`.
     Replayed { pending: Vec<String> },
+    /// Where a deferred delivery stands (final: the waiting message has nothing left to do).
+    Deferred { state: State },
     Done,
     NotFound,
 }
@@ -345,7 +358,20 @@ impl Ledger {
                 self.settle(&id, &destination, attempt, settlement, now_ms)
             }
             Call::Status { id } => (Reply::Status { status: self.events.get(&id).map(StatusView::of) }, false),
+            Call::Defer { id, destination, until_ms } => self.defer(&id, &destination, until_ms),
         }
+    }
+
+    fn defer(&mut self, id: &str, destination: &str, until_ms: u64) -> (Reply, bool) {
+        let due = until_ms.saturating_add(self.grace_ms);
+        let Some(d) = self.events.get_mut(id).and_then(|r| r.destinations.get_mut(destination)) else {
+            return (Reply::NotFound, false);
+        };
+        if d.state != State::Pending || d.due_ms >= due {
+            return (Reply::Deferred { state: d.state }, false);
+        }
+        d.due_ms = due;
+        (Reply::Deferred { state: d.state }, true)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -408,9 +434,20 @@ impl Ledger {
         })
     }
 
+    /// For a refund or cancellation `id`: the latest order event delivered to `destination`.
+    fn delivered_order(&self, id: &str, destination: &str) -> Option<String> {
+        self.events.get(id).filter(|r| r.kind != Kind::Order)?;
+        self.events
+            .values()
+            .filter(|r| r.kind == Kind::Order && r.destinations.get(destination).is_some_and(|d| d.state == State::Delivered))
+            .max_by_key(|r| r.received_at_ms)
+            .map(|r| r.event.clone())
+    }
+
     fn claim(&mut self, id: &str, destination: &str, message_id: String, now_ms: u64, lease_ms: u64) -> (Reply, bool) {
         let grace = self.grace_ms;
         let waits_for_order = self.events.get(id).is_some_and(|r| r.kind != Kind::Order) && self.order_in_progress(destination);
+        let order = self.delivered_order(id, destination);
         let Some(record) = self.events.get_mut(id) else {
             return (Reply::Claimed { claim: Claim::Unknown }, false);
         };
@@ -440,7 +477,7 @@ impl Ledger {
         d.lease = Some(Lease { message_id, until_ms: now_ms.saturating_add(lease_ms) });
         d.updated_at_ms = now_ms;
         d.due_ms = now_ms.saturating_add(lease_ms);
-        (Reply::Claimed { claim: Claim::Go { attempt: d.attempts, event } }, true)
+        (Reply::Claimed { claim: Claim::Go { attempt: d.attempts, event, order } }, true)
     }
 
     fn settle(&mut self, id: &str, destination: &str, attempt: u32, settlement: Settlement, now_ms: u64) -> (Reply, bool) {
@@ -598,7 +635,11 @@ mod tests {
         // Once everything is final there is nothing to look at.
         settle(&mut l, "order", "lootly", 1, delivered());
         l.apply(Call::Settle { id: "order".into(), destination: "woowup".into(), attempt: 1, settlement: delivered(), now_ms: t });
-        assert!(matches!(claim(&mut l, "refund", "lootly", "m3", t), Claim::Go { .. }));
+        // Once the order reached the destination, the refund's claim carries it.
+        match claim(&mut l, "refund", "lootly", "m3", t) {
+            Claim::Go { order, .. } => assert_eq!(order, Some(l.events["order"].event.clone())),
+            other => panic!("{other:?}"),
+        }
         settle(&mut l, "refund", "lootly", 1, delivered());
         assert_eq!((l.next_check(), l.stalled(u64::MAX)), (None, vec![]));
     }
@@ -696,10 +737,30 @@ mod tests {
     }
 
     #[test]
+    fn a_delivery_waiting_for_its_send_slot_is_not_queued_again_meanwhile() {
+        let mut l = Ledger::default();
+        accept_at(&mut l, "e1", 1_000);
+        let due = l.events["e1"].destinations["woowup"].due_ms;
+        let until = 1_000 + 10 * l.grace_ms;
+        let call = |until_ms| Call::Defer { id: "e1".into(), destination: "woowup".into(), until_ms };
+        assert_eq!(l.apply(call(until)), (Reply::Deferred { state: State::Pending }, true));
+        assert_eq!(l.stalled(due), vec![("e1".to_string(), "lootly".to_string())], "only the delivery not waiting for a slot");
+        assert_eq!(l.stalled(until + l.grace_ms), vec![("e1".to_string(), "lootly".to_string()), ("e1".to_string(), "woowup".to_string())]);
+        assert_eq!(l.apply(call(until - 1)), (Reply::Deferred { state: State::Pending }, false), "never sooner");
+        // A delivery already final: the waiting message has nothing left to do.
+        assert!(matches!(claim(&mut l, "e1", "woowup", "m1", 2_000), Claim::Go { .. }));
+        settle(&mut l, "e1", "woowup", 1, delivered());
+        assert_eq!(l.apply(call(until * 2)), (Reply::Deferred { state: State::Delivered }, false));
+        assert_eq!(l.apply(Call::Defer { id: "nope".into(), destination: "woowup".into(), until_ms: 1 }).0, Reply::NotFound);
+    }
+
+    #[test]
     fn calls_and_replies_survive_json() {
         let call = Call::Settle { id: "e".into(), destination: "lootly".into(), attempt: 2, settlement: retry(), now_ms: 5 };
         assert_eq!(serde_json::from_str::<Call>(&serde_json::to_string(&call).unwrap()).unwrap(), call);
-        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into() } };
+        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into(), order: None } };
+        assert_eq!(serde_json::from_str::<Reply>(&serde_json::to_string(&reply).unwrap()).unwrap(), reply);
+        let reply = Reply::Claimed { claim: Claim::Go { attempt: 1, event: "{}".into(), order: Some("{}".into()) } };
         assert_eq!(serde_json::from_str::<Reply>(&serde_json::to_string(&reply).unwrap()).unwrap(), reply);
     }
 }

@@ -4,10 +4,10 @@
 //! (event, destination) is delivered once. See README.md for the event schema and the design.
 //!
 //! Pure modules (host-tested with `cargo test`): [`standard_webhooks`], [`event`], [`ledger`],
-//! [`destination`], [`lootly_destination`], [`woowup_destination`], [`retry`], [`config`], [`time`], [`problem`],
+//! [`destination`], [`lootly_destination`], [`woowup_destination`], [`woowup_v3_destination`], [`pacing`], [`retry`], [`config`], [`time`], [`problem`],
 //! [`redact`], [`dead_letters`].
-//! The Workers glue exists only on wasm32: `inbound` (HTTP), `consumer` (Queues), `ledger_object`
-//! and `dead_letter_box` (Durable Objects), `runtime` (env, fetch, clock).
+//! The Workers glue exists only on wasm32: `inbound` (HTTP), `consumer` (Queues), `ledger_object`,
+//! `dead_letter_box` and `pacer_object` (Durable Objects), `runtime` (env, fetch, clock).
 
 pub mod config;
 pub mod dead_letters;
@@ -15,12 +15,14 @@ pub mod destination;
 pub mod event;
 pub mod ledger;
 pub mod lootly_destination;
+pub mod pacing;
 pub mod problem;
 pub mod redact;
 pub mod retry;
 pub mod standard_webhooks;
 pub mod time;
 pub mod woowup_destination;
+pub mod woowup_v3_destination;
 
 #[cfg(target_arch = "wasm32")]
 mod consumer;
@@ -30,6 +32,8 @@ mod dead_letter_box;
 mod inbound;
 #[cfg(target_arch = "wasm32")]
 mod ledger_object;
+#[cfg(target_arch = "wasm32")]
+mod pacer_object;
 #[cfg(target_arch = "wasm32")]
 mod runtime;
 

@@ -167,7 +167,7 @@ pub(crate) mod tests {
 
     fn outcome_of(event: &Event, status: u16, body: &str) -> Outcome {
         let mut c = LootlyDestination::example().conversation(event);
-        let answer = Answer { status, retry_after: None, body: body.into() };
+        let answer = Answer { status, retry_after: None, rate_limit: vec![], body: body.into() };
         run_ready(deliver(&mut c, |_| ready(Ok(answer.clone())), 0))
     }
 

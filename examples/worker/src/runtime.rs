@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::dead_letters::{BoxCall, Letter};
 use crate::destination::Answer;
 use crate::ledger::{Call, Reply};
+use crate::pacing::{PaceCall, PaceReply, RATE_LIMIT_HEADERS};
 use futures_util::future::{select, Either};
 use std::pin::pin;
 use std::time::Duration;
@@ -20,6 +21,9 @@ pub const DEAD_LETTER_BINDING: &str = "DEAD_LETTERS";
 pub const DEAD_LETTER_QUEUE: &str = "loyalty-dead-letters";
 /// The Durable Object namespace of the dead-letter box (one object, named `all`).
 pub const DEAD_LETTER_BOX_BINDING: &str = "DEAD_LETTER_BOX";
+
+/// The Durable Object namespace of the WoowUp pacers (one object per account).
+pub const PACER_BINDING: &str = "WOOWUP_PACER";
 
 /// The settings from the Worker's vars and secrets.
 pub fn config(env: &Env) -> Result<Config, String> {
@@ -60,8 +64,12 @@ pub async fn send(request: loyalty_connector::Request, timeout_ms: u64) -> Resul
         let mut response = fetch.send_with_signal(&signal).await.map_err(|e| e.to_string())?;
         let status = response.status_code();
         let retry_after = response.headers().get("Retry-After").ok().flatten();
+        let rate_limit = RATE_LIMIT_HEADERS
+            .iter()
+            .filter_map(|name| response.headers().get(name).ok().flatten().map(|v| (name.to_string(), v)))
+            .collect();
         let body = response.text().await.map_err(|e| format!("reading the answer: {e}"))?;
-        Ok(Answer { status, retry_after, body })
+        Ok(Answer { status, retry_after, rate_limit, body })
     });
     let timeout = pin!(Delay::from(Duration::from_millis(timeout_ms)));
     match select(sending, timeout).await {
@@ -77,6 +85,19 @@ pub async fn send(request: loyalty_connector::Request, timeout_ms: u64) -> Resul
 pub async fn ledger(env: &Env, ledger_key: &str, call: &Call) -> Result<Reply, String> {
     let text = call_object(env, LEDGER_BINDING, ledger_key, call).await?;
     serde_json::from_str(&text).map_err(|e| format!("ledger reply: {e}"))
+}
+
+/// Applies one call to an account's pacer.
+pub async fn pacer(env: &Env, account: &str, call: &PaceCall) -> Result<PaceReply, String> {
+    let text = call_object(env, PACER_BINDING, account, call).await?;
+    serde_json::from_str(&text).map_err(|e| format!("pacer reply: {e}"))
+}
+
+/// Sleeps `ms` milliseconds.
+pub async fn sleep_ms(ms: u64) {
+    if ms > 0 {
+        Delay::from(Duration::from_millis(ms)).await;
+    }
 }
 
 /// Applies one call to the dead-letter box; the letters it lists (none for other calls).

@@ -188,7 +188,7 @@ mod tests {
 
     /// Runs a conversation against scripted answers; returns the outcome and the requests' paths.
     fn run(event: &Event, answers: &[(u16, &str)]) -> (Outcome, Vec<String>) {
-        let mut answers: VecDeque<_> = answers.iter().map(|(s, b)| Answer { status: *s, retry_after: None, body: b.to_string() }).collect();
+        let mut answers: VecDeque<_> = answers.iter().map(|(s, b)| Answer { status: *s, retry_after: None, rate_limit: vec![], body: b.to_string() }).collect();
         let mut paths = Vec::new();
         let mut conversation = destination().conversation(event);
         let outcome = run_ready(deliver(
@@ -261,7 +261,7 @@ mod tests {
         let mut answers: VecDeque<Result<Answer, String>> =
             [Ok((200, FOUND)), Ok((200, SALE_POINTS)), Err("timed out".to_string())]
                 .into_iter()
-                .map(|a| a.map(|(s, b): (u16, &str)| Answer { status: s, retry_after: None, body: b.to_string() }))
+                .map(|a| a.map(|(s, b): (u16, &str)| Answer { status: s, retry_after: None, rate_limit: vec![], body: b.to_string() }))
                 .collect();
         let outcome = run_ready(deliver(&mut c, |_| ready(answers.pop_front().unwrap()), 0));
         assert!(matches!(outcome, Outcome::Retry { ref reason, .. } if reason.contains("may have landed")), "{outcome:?}");

@@ -421,6 +421,16 @@ impl AwardPoints {
         })
     }
 
+    /// The same award after an earlier attempt whose outcome is unknown (its answer was lost, or
+    /// its driver stopped mid-way, as a queue consumer that starts over does): the ledger is read
+    /// first, and the points are sent only when no earlier attempt left them there.
+    pub fn after_earlier_attempt(mut self) -> AwardPoints {
+        if self.step == V3Step::AddPoints && !self.checked && matches!(self.pending, V3Next::Send(_)) {
+            self.check();
+        }
+        self
+    }
+
     fn set(&mut self, next: V3Next<PointsOutcome>) -> V3Next<PointsOutcome> {
         self.pending = next;
         self.pending.clone()
@@ -562,14 +572,32 @@ impl ReverseOrder {
                 ReverseOrder::Update(Box::new(ReversalUpdate { invoice_number: invoice_number.to_string(), pending: V3Next::Send(request) }))
             }
             Reversal::NegativePoints { who, points, concept } => {
-                if points <= 0 {
-                    return Err(LoyaltyError::invalid("points", "the points to take back, more than 0"));
-                }
-                let description = Some(format!("reversal of {invoice_number}"));
                 let reference = format!("reverse:{}", invoice_number.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).take(48).collect::<String>());
-                ReverseOrder::Points(Box::new(AwardPoints::new(client, who, Points { concept, points: -points, description }, &reference)?))
+                ReverseOrder::take_back_points(client, invoice_number, who, points, concept, &reference)?
             }
         })
+    }
+
+    /// [`Reversal::NegativePoints`] under the caller's `reference` ([`AwardPoints::new`]'s rule)
+    /// instead of one derived from the invoice number: one per refund when an order is refunded
+    /// in several parts, so that checking one refund never finds another's points.
+    pub fn take_back_points(client: &Client, invoice_number: &str, who: Identity, points: i64, concept: String, reference: &str) -> Result<ReverseOrder> {
+        crate::woowup::validate::required("invoice_number", invoice_number)?;
+        if points <= 0 {
+            return Err(LoyaltyError::invalid("points", "the points to take back, more than 0"));
+        }
+        let description = Some(format!("reversal of {invoice_number}"));
+        Ok(ReverseOrder::Points(Box::new(AwardPoints::new(client, who, Points { concept, points: -points, description }, reference)?)))
+    }
+
+    /// The same reversal after an earlier attempt whose outcome is unknown: points are checked
+    /// in the customer's ledger before being sent ([`AwardPoints::after_earlier_attempt`]); a
+    /// `PUT` is safe to send again as it is.
+    pub fn after_earlier_attempt(self) -> ReverseOrder {
+        match self {
+            ReverseOrder::Points(p) => ReverseOrder::Points(Box::new(p.after_earlier_attempt())),
+            other => other,
+        }
     }
 }
 
@@ -763,5 +791,19 @@ mod tests {
         assert!(r.body.as_deref().unwrap().contains(r#""points":-20,"description":"reversal of 77 [reverse:77]""#), "{:?}", r.body);
         let (_, outcome) = run(&mut flow, &[(201, Some(OK.into()))]);
         assert_eq!(outcome, ReverseOutcome::Points(PointsOutcome::Awarded { points: -20, checked: false }));
+
+        // One reference per partial refund; after an earlier attempt, the ledger is read first.
+        let who = Identity::email("a@b.c");
+        let flow = ReverseOrder::take_back_points(&c, "77", who.clone(), 5, "purchase".into(), "evt_1").unwrap().after_earlier_attempt();
+        let taken = r#"{"payload":[{"points":-5,"concept":"purchase","description":"reversal of 77 [evt_1]"}],"message":"","code":"ok","time":"1ms"}"#;
+        let (sent, outcome) = run(&mut flow.clone(), &[(200, Some(taken.into()))]);
+        assert_eq!(sent, ["GET /multiusers/transactions?email=a%40b.c&concept=purchase"]);
+        assert_eq!(outcome, ReverseOutcome::Points(PointsOutcome::Awarded { points: -5, checked: true }));
+        let other = r#"{"payload":[{"points":-5,"concept":"purchase","description":"reversal of 77 [evt_2]"}],"message":"","code":"ok","time":"1ms"}"#;
+        let (sent, outcome) = run(&mut flow.clone(), &[(200, Some(other.into())), (201, Some(OK.into()))]);
+        assert_eq!(sent, ["GET /multiusers/transactions?email=a%40b.c&concept=purchase", "POST /multiusers/points"]);
+        assert_eq!(outcome, ReverseOutcome::Points(PointsOutcome::Awarded { points: -5, checked: true }));
+        assert_eq!(ReverseOrder::take_back_points(&c, "77", who.clone(), 0, "p".into(), "evt_1").unwrap_err().field(), Some("points"));
+        assert_eq!(ReverseOrder::take_back_points(&c, "77", who, 1, "p".into(), "evt 1").unwrap_err().field(), Some("reference"));
     }
 }
