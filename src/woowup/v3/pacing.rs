@@ -58,9 +58,13 @@ impl Pacer {
         self.next_ms.max(self.held_until_ms).saturating_sub(now_ms)
     }
 
-    /// A request left at `now_ms`.
+    /// A request left at `now_ms`. One that left less than an interval after its slot (a
+    /// driver's timer firing late) takes that slot, so timer lateness does not add up into a
+    /// slower run; after a longer pause the spacing starts again from `now_ms`.
     pub fn sent(&mut self, now_ms: u64) {
-        self.next_ms = self.next_ms.max(now_ms).saturating_add(self.interval_ms);
+        let late_in_slot = now_ms >= self.next_ms && now_ms - self.next_ms < self.interval_ms && self.next_ms > 0;
+        let base = if late_in_slot { self.next_ms } else { self.next_ms.max(now_ms) };
+        self.next_ms = base.saturating_add(self.interval_ms);
     }
 
     /// An answer arrived at `now_ms` with these headers: obey `Retry-After` and the
@@ -130,6 +134,29 @@ mod tests {
             assert!(weighted <= 140.0, "{weighted} at {at}");
             at += 997;
         }
+    }
+
+    /// A driver whose timer fires 1 ms late every time still sends at the limit's pace.
+    #[test]
+    fn late_timers_do_not_slow_the_run() {
+        let mut pacer = Pacer::new(12_000);
+        let mut now = 1_700_000_000_000u64;
+        let start = now;
+        for _ in 0..1000 {
+            now += pacer.wait_ms(now) + 1;
+            pacer.sent(now);
+        }
+        assert!(now - start <= 1000 * 5 + 5, "{}", now - start);
+        // Never two requests in less than the interval on average: 10 in at least 9 intervals.
+        let mut p = Pacer::new(12_000);
+        let mut times = Vec::new();
+        let mut t = start;
+        for i in 0..10u64 {
+            t += p.wait_ms(t) + (i % 3);
+            times.push(t);
+            p.sent(t);
+        }
+        assert!(times[9] - times[0] >= 9 * 5 - 2, "{times:?}");
     }
 
     #[test]
