@@ -21,8 +21,8 @@ Files: customers-, products-, branches-, purchases-YYYY_MM_DD.csv; a directory s
 in it. Formats and what each row becomes: docs/batch.md.
 
 API:
-  --api v2|v3            v2 (default): admin.woowup.com/apiv2, app id and key; v3: api.woowup.com/apiv3,
-                         the key only; customers, purchases, products and branches are all sent
+  --api v2|v3            v2 (default): admin.woowup.com/apiv2, app id and key;
+                         v3: api.woowup.com/apiv3, the key only; every file's rows are sent
   --rate-limit N         v3: the account's requests a minute (default 140, WoowUp's limit), spent
                          evenly and never past it; WoowUp's Retry-After and x-rate-limit-* obeyed
   --on-duplicate M       v3: a purchase whose invoice is already recorded: update (default: PUT

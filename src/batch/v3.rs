@@ -272,8 +272,7 @@ fn said(status: u16, body: &str) -> Said {
         Ok(Answer::Failed(f)) => match f.kind {
             FailureKind::NotFound | FailureKind::UserNotFound => Said::NotFound,
             FailureKind::CustomerExists => Said::Exists,
-            // A product or branch created meanwhile is refused as a bad request.
-            FailureKind::BadRequest { .. } => Said::Failed(f.into_error()),
+            // (A product or branch created meanwhile is refused as a bad request: see `feed`.)
             _ => Said::Failed(f.into_error()),
         },
         Err(e) => Said::Failed(e),

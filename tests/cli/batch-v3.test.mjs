@@ -77,19 +77,19 @@ function noSecret(result, ...files) {
   }
 }
 
-test("10,000 purchases at a limit of 12,000/min on both sides: within 1.1× the minimum time, a handful of 429s at most, each once", async () => {
+test("10,000 purchases at a limit of 6,000/min on both sides: within 1.1× the minimum time, a handful of 429s at most, each once", async () => {
   emu.reset();
-  const LIMIT = 12000;
+  const LIMIT = 6000;
   await control({ rate_limit: LIMIT });
   const d = day(10000, 20190311);
   const journal = join(d.dir, "journal.jsonl");
-  const r = await run(args(d.dir, journal, "--rate-limit", String(LIMIT)), { env: ENV, cwd: d.dir });
+  const r = await run(args(d.dir, journal, "--rate-limit", String(LIMIT), "--concurrency", "32"), { env: ENV, cwd: d.dir });
   assert.equal(r.code, 0, r.stderr);
   noSecret(r, journal);
   exactlyOnce(d);
   statsMatch(d);
   // The estimate is the limit's: customers 200–400 requests, purchases 10,000–20,000.
-  assert.match(r.stderr, /estimate: 10,200–20,400 requests at WoowUp's limit of 12,000\/min, spent evenly/);
+  assert.match(r.stderr, /estimate: 10,200–20,400 requests at WoowUp's limit of 6,000\/min, spent evenly/);
   const requests = v3().requests;
   const limited = requests.filter((q) => q.status === 429).length;
   const end = endLine(journal);
