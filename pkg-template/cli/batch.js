@@ -47,7 +47,7 @@ Rows:
   --direct-uid           purchases with customer_uid go straight to add_sale_points_by_uid, one
                          request instead of two (the uid must be WoowUp's service_uid)
 Sending:
-  --concurrency N        requests in flight (default 4, v3 8; at most 64)
+  --concurrency N        requests in flight (default 4; v3 32, the pacer spacing them; at most 64)
   --rate N[/min|/s]      requests a minute, all endpoints together (default 120; WoowUp allows 140)
   --max-retries N        per request, on 502, 503 and network errors (default 5); a 429 is
                          retried as WoowUp says (Retry-After) for up to 15 minutes a request
@@ -273,7 +273,7 @@ export async function batchCommand(argv, io) {
   }
   const settings = v3 ? settingsOfV3(o, io.env) : settingsOf(o, io.env);
   const dryRun = !!o["dry-run"];
-  const concurrency = o.concurrency ? integerOption("concurrency", o.concurrency, 1, 64) : v3 ? 8 : 4;
+  const concurrency = o.concurrency ? integerOption("concurrency", o.concurrency, 1, 64) : v3 ? 32 : 4;
   const rate = v3 ? (o["rate-limit"] ? integerOption("rate-limit", o["rate-limit"], 1, 1000000) : 140) : o.rate ? rateOption(o.rate) : 120;
   const maxRetries = o["max-retries"] ? integerOption("max-retries", o["max-retries"], 0, 20) : 5;
   const timeoutMs = (o.timeout ? integerOption("timeout", o.timeout, 1, 3600) : 30) * 1000;

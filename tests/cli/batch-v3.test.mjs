@@ -83,7 +83,7 @@ test("10,000 purchases at a limit of 6,000/min on both sides: within 1.1× the m
   await control({ rate_limit: LIMIT });
   const d = day(10000, 20190311);
   const journal = join(d.dir, "journal.jsonl");
-  const r = await run(args(d.dir, journal, "--rate-limit", String(LIMIT), "--concurrency", "32"), { env: ENV, cwd: d.dir });
+  const r = await run(args(d.dir, journal, "--rate-limit", String(LIMIT)), { env: ENV, cwd: d.dir });
   assert.equal(r.code, 0, r.stderr);
   noSecret(r, journal);
   exactlyOnce(d);
