@@ -97,9 +97,12 @@ impl Pacer {
             // Spread what remains over the time left, from the last request's slot (not from
             // this answer's arrival, which would add every answer's latency to the spacing of
             // a driver with several requests in flight): only ever slower than the even pace.
+            // A budget roomier than the even pace changes nothing (nor stops a catch-up).
             let spacing = (reset_ms - now_ms) / (remaining + 1);
-            let last_slot = if self.next_ms > now_ms { self.next_ms - self.interval_ms } else { now_ms };
-            self.next_ms = self.next_ms.max(last_slot.saturating_add(spacing));
+            if spacing > self.interval_ms {
+                let last_slot = if self.next_ms > now_ms { self.next_ms - self.interval_ms } else { now_ms };
+                self.next_ms = self.next_ms.max(last_slot.saturating_add(spacing));
+            }
         }
     }
 
