@@ -178,3 +178,21 @@ test("--api v3 refuses v2 options and --rate-limit without v3 (exit 2, nothing s
   assert.equal(lines.at(-1).log.url, `${emu.url}/apiv3/integration-stats`);
   assert.equal(v3().requests.length, 0);
 });
+
+test("two runs of one v3 journal at once: the second refuses before sending anything (exit 2)", async () => {
+  emu.reset();
+  const d = day(20, 3);
+  const journal = join(d.dir, "journal.jsonl");
+  // 420 requests at 600 a minute: the first run is busy for about 40 s; it is stopped once the
+  // second one has been refused.
+  const a = args(d.dir, journal, "--rate-limit", "600");
+  let first;
+  const done = run(a, { env: ENV, cwd: d.dir, onStart: (child) => (first = child) });
+  await waitUntil(() => v3().requests.length >= 3, 30000, 10);
+  const second = await run(a, { env: ENV, cwd: d.dir });
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, /lock|running|another/i);
+  assert.doesNotMatch(second.stderr, /estimate|files, in processing order/, "refused before reading the files");
+  first.kill("SIGKILL");
+  await done;
+});
