@@ -49,17 +49,17 @@ impl BatchRunV3 {
         if let Some(url) = fields.optional("baseUrl")? {
             client = client.with_base_url(&url)?;
         }
-        let mut options = RecordOptions::default();
-        options.unknown_customer = match fields.optional("unknownCustomer")?.as_deref() {
+        let unknown_customer = match fields.optional("unknownCustomer")?.as_deref() {
             None | Some("skip") => UnknownCustomer::Skip,
             Some("create") | Some("initialize") => UnknownCustomer::Create,
             Some(_) => return Err(LoyaltyError::invalid("unknownCustomer", "must be skip or create").into()),
         };
-        options.on_duplicate = match fields.optional("onDuplicate")?.as_deref() {
+        let on_duplicate = match fields.optional("onDuplicate")?.as_deref() {
             None | Some("update") => OnDuplicate::Update,
             Some("keep") => OnDuplicate::Keep,
             Some(_) => return Err(LoyaltyError::invalid("onDuplicate", "must be update or keep").into()),
         };
+        let options = RecordOptions { unknown_customer, on_duplicate };
         let mapping = match fields.optional("mapping")? {
             Some(text) => Mapping::from_json(&text)?,
             None => Mapping::default(),
