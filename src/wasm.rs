@@ -22,6 +22,8 @@
 
 #[cfg(feature = "cli")]
 pub mod batch;
+#[cfg(feature = "cli")]
+pub mod batch_v3;
 pub mod dom;
 pub mod error;
 mod input;

@@ -4,27 +4,36 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError, integerOption, optionMessage, parseArgs, rateOption } from "./args.js";
-import { Abort, RateLimiter, Sender } from "./http.js";
+import { Abort, PacedLimiter, RateLimiter, Sender } from "./http.js";
 import { JOURNAL_KIND, JOURNAL_VERSION, Journal, changedFiles, fingerprint, readJournal } from "./journal.js";
 import { Progress, formatDuration, int } from "./progress.js";
-import { BatchRun, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
+import { BatchRun, BatchRunV3, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
 import { FailuresFile } from "./failures.js";
 import { ioErrorMessage } from "./io-error.js";
 import { lockRun } from "./lock.js";
 
 export const BATCH_HELP = `Usage: loyalty-connector batch [options] <dir | file>...
 
-Sends one day's exported files to WoowUp (API v2), customers first, then products, branches and
-purchases, and posts the run's statistics to WoowUp's connectors log (POST /v1/log).
+Sends one day's exported files to WoowUp (API v2, or API v3 with --api v3), customers first,
+then products, branches and purchases, and posts the run's statistics: to WoowUp's connectors
+log (POST /v1/log) on v2, as the account's integration stats (POST /integration-stats) on v3.
 Files: customers-, products-, branches-, purchases-YYYY_MM_DD.csv; a directory stands for those
 in it. Formats and what each row becomes: docs/batch.md.
 
+API:
+  --api v2|v3            v2 (default): admin.woowup.com/apiv2, app id and key;
+                         v3: api.woowup.com/apiv3, the key only; every file's rows are sent
+  --rate-limit N         v3: the account's requests a minute (default 140, WoowUp's limit), spent
+                         evenly and never past it; WoowUp's Retry-After and x-rate-limit-* obeyed
+  --on-duplicate M       v3: a purchase whose invoice is already recorded: update (default: PUT
+                         with the row's body) | keep
 Credentials (never printed):
-  --app-id ID            WoowUp program id                 [env LOYALTY_WOOWUP_APP_ID]
+  --app-id ID            WoowUp program id (v2 only)       [env LOYALTY_WOOWUP_APP_ID]
   --api-key KEY          WoowUp API key                    [env LOYALTY_WOOWUP_API_KEY]
                          prefer the environment: other users can see a command line
 Where (for an emulator or a proxy):
   --base-url URL         API v2          (default https://admin.woowup.com/apiv2)
+                         v3: API v3      (default https://api.woowup.com/apiv3)
   --api-url URL          apiv3/stats     (default https://api.woowup.com)
   --connectors-url URL   connectors log  (default https://connectors.woowup.com)
                          with --base-url, give --api-url and --connectors-url too
@@ -33,11 +42,12 @@ Rows:
   --sale-points N        points per currency unit (default: GET contest_sale_points)
   --points-rule RULE     ceil_of_floored_total (default) | ceil_of_total | unrounded
   --unknown-customer M   a purchase whose customer WoowUp does not know:
-                         skip (default: the row fails) | initialize (initialize_user, then the sale)
+                         skip (default: the row fails) | initialize (initialize_user, then the sale;
+                         v3: POST /users, then the purchase)
   --direct-uid           purchases with customer_uid go straight to add_sale_points_by_uid, one
                          request instead of two (the uid must be WoowUp's service_uid)
 Sending:
-  --concurrency N        requests in flight (default 4, at most 64)
+  --concurrency N        requests in flight (default 4; v3 32, the pacer spacing them; at most 64)
   --rate N[/min|/s]      requests a minute, all endpoints together (default 120; WoowUp allows 140)
   --max-retries N        per request, on 502, 503 and network errors (default 5); a 429 is
                          retried as WoowUp says (Retry-After) for up to 15 minutes a request
@@ -55,13 +65,16 @@ Journal and results:
   --no-progress          no progress bar (on a terminal) or progress lines (otherwise)
   -h, --help             this text
 
-Before sending, the run prints an estimate of its duration from --rate.
+Before sending, the run prints an estimate of its duration from --rate (v3: --rate-limit).
 Exit codes: 0 every row created or updated, log posted; 1 the run completed but some rows failed
 (see the failures file), log posted; 2 usage or setup error, nothing sent; 3 aborted (interrupted,
 credentials refused, network down after retries, or the log refused): run again with --resume.
 `;
 
 const SPEC = {
+  api: { type: "string" },
+  "rate-limit": { type: "string" },
+  "on-duplicate": { type: "string" },
   "app-id": { type: "string" },
   "api-key": { type: "string" },
   "base-url": { type: "string" },
@@ -93,6 +106,14 @@ const COST = {
   products: () => [1, 1],
   branches: () => [0, 0],
   purchases: (o) => (o.directUid ? [1, 1] : [2, o.initialize ? 3 : 2]),
+};
+// API v3: update else create; a purchase is posted first (a repeat adds the PUT, an unknown
+// customer created adds POST /users and the purchase again).
+const COST_V3 = {
+  customers: () => [1, 2],
+  products: () => [1, 2],
+  branches: () => [1, 2],
+  purchases: (o) => [1, o.initialize ? 3 : 2],
 };
 
 /** Setup problems: nothing was sent; exit 2. */
@@ -128,6 +149,22 @@ function listFiles(args) {
   const dates = new Set(files.map((f) => DATE.exec(f.name)?.[1]).filter(Boolean));
   if (dates.size > 1) throw new UsageError(`the files are of several days (${[...dates].join(", ")}): run one day at a time`);
   return { files, date: [...dates][0] ?? "batch" };
+}
+
+/** API v3's settings: the key, the base URL (statistics go to the same API). */
+function settingsOfV3(o, env) {
+  for (const v2only of ["app-id", "api-url", "connectors-url", "sale-points", "points-rule", "direct-uid", "rate"]) {
+    if (o[v2only] !== undefined) throw new UsageError(`--${v2only} is an API v2 option (--api v3 sends purchases as they are, paced by --rate-limit)`);
+  }
+  const apiKey = o["api-key"] ?? env.LOYALTY_WOOWUP_API_KEY;
+  if (!o["dry-run"] && !apiKey) throw new UsageError("WoowUp API key missing: LOYALTY_WOOWUP_API_KEY (or --api-key)");
+  const unknown = o["unknown-customer"];
+  if (unknown && !["skip", "initialize", "create"].includes(unknown)) throw new UsageError("--unknown-customer must be skip or initialize");
+  const onDuplicate = o["on-duplicate"];
+  if (onDuplicate && !["update", "keep"].includes(onDuplicate)) throw new UsageError("--on-duplicate must be update or keep");
+  const settings = { apiKey: apiKey || "dry-run", baseUrl: o["base-url"], unknownCustomer: unknown, onDuplicate };
+  for (const k of Object.keys(settings)) if (settings[k] === undefined) delete settings[k];
+  return settings;
 }
 
 function settingsOf(o, env) {
@@ -228,10 +265,16 @@ export async function batchCommand(argv, io) {
   const say = (text) => err.write(text + "\n");
 
   // 1. Everything that can be checked without sending: a mistake here sends nothing.
-  const settings = settingsOf(o, io.env);
+  const api = o.api ?? "v2";
+  if (!["v2", "v3"].includes(api)) throw new UsageError("--api must be v2 or v3");
+  const v3 = api === "v3";
+  if (!v3 && (o["rate-limit"] !== undefined || o["on-duplicate"] !== undefined)) {
+    throw new UsageError(`--${o["rate-limit"] !== undefined ? "rate-limit" : "on-duplicate"} needs --api v3 (API v2 is paced by --rate)`);
+  }
+  const settings = v3 ? settingsOfV3(o, io.env) : settingsOf(o, io.env);
   const dryRun = !!o["dry-run"];
-  const concurrency = o.concurrency ? integerOption("concurrency", o.concurrency, 1, 64) : 4;
-  const rate = o.rate ? rateOption(o.rate) : 120;
+  const concurrency = o.concurrency ? integerOption("concurrency", o.concurrency, 1, 64) : v3 ? 32 : 4;
+  const rate = v3 ? (o["rate-limit"] ? integerOption("rate-limit", o["rate-limit"], 1, 1000000) : 140) : o.rate ? rateOption(o.rate) : 120;
   const maxRetries = o["max-retries"] ? integerOption("max-retries", o["max-retries"], 0, 20) : 5;
   const timeoutMs = (o.timeout ? integerOption("timeout", o.timeout, 1, 3600) : 30) * 1000;
   if (o["processing-time"]) {
@@ -264,12 +307,12 @@ export async function batchCommand(argv, io) {
     settings.mapping = text;
   }
   const entities = new Set(ordered.map(([e]) => e));
-  if (dryRun && entities.has("purchases") && settings.salePoints === undefined) {
+  if (!v3 && dryRun && entities.has("purchases") && settings.salePoints === undefined) {
     throw new UsageError("--dry-run sends nothing, not even GET contest_sale_points: give --sale-points");
   }
   let run;
   try {
-    run = new BatchRun(settings);
+    run = v3 ? new BatchRunV3(settings) : new BatchRun(settings);
   } catch (e) {
     throw new UsageError(optionMessage(e));
   }
@@ -306,8 +349,11 @@ export async function batchCommand(argv, io) {
     journalState = readJournal(journalPath);
     if (journalState.error) throw new SetupError(`--resume: ${journalPath}: ${journalState.error}`);
     const h = journalState.header;
-    if (h.app_id !== settings.appId || (h.base_url ?? null) !== (settings.baseUrl ?? null)) {
-      throw new SetupError(`--resume: ${journalPath} is a run for app ${h.app_id} at ${h.base_url ?? "the default URL"}, not this one`);
+    if ((h.api ?? "v2") !== api) {
+      throw new SetupError(`--resume: ${journalPath} is a run on API ${h.api ?? "v2"}, not ${api}`);
+    }
+    if ((!v3 && h.app_id !== settings.appId) || (h.base_url ?? null) !== (settings.baseUrl ?? null)) {
+      throw new SetupError(`--resume: ${journalPath} is a run for ${v3 ? "the API" : `app ${h.app_id}`} at ${h.base_url ?? "the default URL"}, not this one`);
     }
     const changed = changedFiles(h.files, prints);
     if (changed) {
@@ -325,11 +371,11 @@ export async function batchCommand(argv, io) {
   const done = journalState ? run.totals() : null;
   let low = 0;
   let high = 0;
-  const costOpts = { directUid: !!settings.directUid, initialize: settings.unknownCustomer === "initialize" };
+  const costOpts = { directUid: !!settings.directUid, initialize: ["initialize", "create"].includes(settings.unknownCustomer) };
   for (const f of prints) {
     const finished = done ? done[f.entity].created + done[f.entity].updated : 0;
     const left = Math.max(0, f.rows - finished);
-    const [a, b] = COST[f.entity](costOpts);
+    const [a, b] = (v3 ? COST_V3 : COST)[f.entity](costOpts);
     low += left * a;
     high += left * b;
   }
@@ -337,13 +383,15 @@ export async function batchCommand(argv, io) {
   const span = (n) => formatDuration((n / rate) * 60);
   if (!dryRun) {
     const range = high > low && span(high) !== span(low);
-    say(`estimate: ${int(low)}${high > low ? `–${int(high)}` : ""} requests at ${int(rate)}/min: ${range ? `${span(low)} – ${span(high)}` : `about ${span(high)}`} (more if WoowUp answers 429)`);
+    say(v3
+      ? `estimate: ${int(low)}${high > low ? `–${int(high)}` : ""} requests at WoowUp's limit of ${int(rate)}/min, spent evenly: ${range ? `${span(low)} – ${span(high)}` : `about ${span(high)}`}`
+      : `estimate: ${int(low)}${high > low ? `–${int(high)}` : ""} requests at ${int(rate)}/min: ${range ? `${span(low)} – ${span(high)}` : `about ${span(high)}`} (more if WoowUp answers 429)`);
   }
 
   if (dryRun) return dryRunFiles({ run, ordered, pathOf, io, processingTime: o["processing-time"] });
 
   // 4. Setup reads: the sale points (when purchases are sent and none given), the branches.
-  const limiter = new RateLimiter(rate, Math.max(1, Math.min(concurrency, Math.ceil(rate / 60))));
+  const limiter = v3 ? new PacedLimiter(rate) : new RateLimiter(rate, Math.max(1, Math.min(concurrency, Math.ceil(rate / 60))));
   let lastRetryNote = -Infinity;
   const sender = new Sender({
     limiter,
@@ -358,7 +406,7 @@ export async function batchCommand(argv, io) {
   });
   let progress = null;
   try {
-    if (entities.has("purchases") && settings.salePoints === undefined) {
+    if (!v3 && entities.has("purchases") && settings.salePoints === undefined) {
       const res = await sender.exchange(run.salePointsRequest());
       try {
         say(`sale points: ${run.readSalePoints(res.status, res.body)} a currency unit (contest_sale_points)`);
@@ -366,7 +414,7 @@ export async function batchCommand(argv, io) {
         throw new SetupError(`contest_sale_points: ${e.message}`);
       }
     }
-    if (entities.has("branches")) {
+    if (!v3 && entities.has("branches")) {
       const res = await sender.exchange(run.statsRequest());
       try {
         say(`branches WoowUp knows: ${run.readKnownBranches(res.status, res.body)} (apiv3/stats)`);
@@ -392,7 +440,7 @@ export async function batchCommand(argv, io) {
       journal: JOURNAL_KIND,
       version: JOURNAL_VERSION,
       started: new Date().toISOString(),
-      app_id: settings.appId,
+      ...(v3 ? { api: "v3" } : { app_id: settings.appId }),
       base_url: settings.baseUrl ?? null,
       files: prints.map(({ name, size, mtime, sha256, rows }) => ({ name, size, mtime, sha256, rows })),
     }));
@@ -402,7 +450,7 @@ export async function batchCommand(argv, io) {
   const failures = new FailuresFile(failuresPath);
 
   // 6. The rows, file after file (purchases need the customers of the same day).
-  progress = new Progress({ stream: err, total, sender, tty: !!err.isTTY, enabled: !o["no-progress"] });
+  progress = new Progress({ stream: err, total, sender, tty: !!err.isTTY, enabled: !o["no-progress"], limitPerMinute: v3 ? rate : undefined });
   const state = { stopping: false, abort: null };
   const stopWith = (reason) => {
     if (!state.abort) state.abort = reason;
@@ -462,7 +510,8 @@ export async function batchCommand(argv, io) {
         effect: job.hasEffect ? "once" : "read",
         check: async () => {
           job.mayHaveLanded();
-          return (await check(job)) ? { landed: true } : undefined;
+          // v3: nothing to check, the create is sent again and its repeat settles it (core).
+          return job.inDoubt && (await check(job)) ? { landed: true } : undefined;
         },
       });
       req = res.landed ? job.next() : job.feed(res.status, res.body);
@@ -567,10 +616,11 @@ export async function batchCommand(argv, io) {
     say(`nothing is lost: run the same command with --resume to continue`);
     return 3;
   }
-  if (log === "posted") say("connectors log: posted");
-  else if (log === "skipped") say("connectors log: not posted (--no-log)");
+  const logName = v3 ? "integration stats" : "connectors log";
+  if (log === "posted") say(`${logName}: posted`);
+  else if (log === "skipped") say(`${logName}: not posted (--no-log)`);
   else {
-    say(`connectors log: refused: ${logError}`);
+    say(`${logName}: refused: ${logError}`);
     say(`every row is done; run the same command with --resume to post the log`);
     return 3;
   }

@@ -1,7 +1,7 @@
 // Sending: one token bucket for the whole run (WoowUp counts requests per account and minute),
 // bounded time per request. What each answer means (retry and how long, in doubt, stop) is
 // decided by the Rust core's engine (BatchAttempts): this file only sends, sleeps and reports.
-import { BatchAttempts } from "./wasm.js";
+import { BatchAttempts, BatchPacer } from "./wasm.js";
 
 const now = () => performance.now();
 
@@ -65,6 +65,61 @@ export class RateLimiter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const resolve of this.queue.splice(0)) resolve();
+  }
+}
+
+/**
+ * API v3: WoowUp's pacer in the core (`woowup::v3::Pacer`, 140 a minute spent evenly, Retry-After
+ * and x-rate-limit-* obeyed) says when each request may leave; this only sleeps and reports.
+ */
+export class PacedLimiter {
+  constructor(perMinute) {
+    this.pacer = new BatchPacer(perMinute);
+    this.queue = [];
+    this.timer = null;
+    this.closed = false;
+  }
+
+  take() {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.queue.push(resolve);
+      this.drain();
+    });
+  }
+
+  /** A 429's wait (the engine's): the pacer already holds every request by its Retry-After. */
+  pause(ms) {
+    this.pacer.observe(Date.now(), [["retry-after", String(Math.ceil(ms / 1000))]]);
+  }
+
+  /** The answer's headers (a fetch `Headers`). */
+  observe(headers) {
+    if (this.closed) return;
+    this.pacer.observe(Date.now(), [...headers]);
+  }
+
+  drain() {
+    if (this.timer || this.closed) return;
+    while (this.queue.length) {
+      const now = Date.now();
+      const wait = this.pacer.waitMs(now);
+      if (wait > 0) {
+        this.timer = setTimeout(() => ((this.timer = null), this.drain()), wait);
+        return;
+      }
+      this.pacer.sent(now);
+      this.queue.shift()();
+    }
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const resolve of this.queue.splice(0)) resolve();
+    this.pacer.free();
   }
 }
 
@@ -139,6 +194,7 @@ export class Sender {
         signal: controller.signal,
       });
       const body = await res.text();
+      this.limiter.observe?.(res.headers);
       return { status: res.status, body, retryAfter: res.headers.get("retry-after") };
     } catch (e) {
       if (this.stopped) throw new Abort(this.stopped);

@@ -19,7 +19,9 @@ export class Progress {
    * `total`: rows of the whole run; `sender`: its counters give requests and retries;
    * `tty`: redraw in place; `intervalMs`: how often a plain line is printed.
    */
-  constructor({ stream, total, sender, tty, intervalMs = 10000, enabled = true }) {
+  constructor({ stream, total, sender, tty, intervalMs = 10000, enabled = true, limitPerMinute }) {
+    // API v3: the ETA the rate limit implies (rows left × requests a row so far ÷ the limit).
+    this.limitPerMinute = limitPerMinute;
     this.stream = stream;
     this.total = total;
     this.sender = sender;
@@ -60,7 +62,11 @@ export class Progress {
     const dt = (t - first.t) / 60000;
     const rowsPerMin = dt > 0 ? (sent - first.sent) / dt : 0;
     const reqPerMin = dt > 0 ? (requests - first.requests) / dt : 0;
-    const eta = rowsPerMin > 0 ? ((this.total - this.done) / rowsPerMin) * 60 : Infinity;
+    let eta = rowsPerMin > 0 ? ((this.total - this.done) / rowsPerMin) * 60 : Infinity;
+    if (this.limitPerMinute) {
+      const perRow = sent > 0 ? requests / sent : 1;
+      eta = (((this.total - this.done) * perRow) / this.limitPerMinute) * 60;
+    }
     return { rowsPerMin, reqPerMin, eta };
   }
 

@@ -16,6 +16,8 @@ export const lootly = {
 
 export const {
   BatchRun,
+  BatchRunV3,
+  BatchPacer,
   BatchScan,
   batchOrderFiles,
   batchCheckMapping,

@@ -218,6 +218,9 @@ pub struct RecordOrder {
     step: V3Step,
     pending: V3Next<RecordOutcome>,
     customer_created: bool,
+    /// Sent the purchase before looking the customer up ([`RecordOrder::posting_first`]), and
+    /// `user_not_found` has not yet led to the customer.
+    posted_first: bool,
 }
 
 impl RecordOrder {
@@ -250,7 +253,20 @@ impl RecordOrder {
             step: V3Step::FindCustomer,
             pending: V3Next::Send(find),
             customer_created: false,
+            posted_first: false,
         })
+    }
+
+    /// The same flow with the purchase sent first, as the reference's §5.2 does: one request
+    /// when WoowUp knows the customer (what a day's batch wants at 140 requests a minute);
+    /// `user_not_found` on that `POST` then leads to the customer (created or skipped as the
+    /// options say) and the purchase once more.
+    pub fn posting_first(mut self) -> Result<RecordOrder> {
+        let post = self.client.create_purchase(&self.purchase)?;
+        self.step = V3Step::CreatePurchase;
+        self.pending = V3Next::Send(post);
+        self.posted_first = true;
+        Ok(self)
     }
 
     fn send(&mut self, step: V3Step, request: Result<Request>) -> V3Next<RecordOutcome> {
@@ -328,6 +344,16 @@ impl V3Flow for RecordOrder {
                 self.send(V3Step::CreatePurchase, r)
             }
             (V3Step::CreatePurchase, Read::Ok(_)) => self.recorded(false, false),
+            (V3Step::CreatePurchase, Read::Failed(f)) if f.kind == FailureKind::UserNotFound && self.posted_first => {
+                self.posted_first = false;
+                match self.options.unknown_customer {
+                    UnknownCustomer::Skip => self.done(RecordOutcome::Skipped { reason: SkipReason::UnknownCustomer, message: Some(f.message) }),
+                    UnknownCustomer::Create => {
+                        let r = self.client.create_customer(&self.customer);
+                        self.send(V3Step::CreateCustomer, r)
+                    }
+                }
+            }
             (V3Step::CreatePurchase, Read::Failed(f)) if f.kind == FailureKind::DuplicatedPurchaseNumber => match self.options.on_duplicate {
                 OnDuplicate::Keep => self.recorded(true, false),
                 OnDuplicate::Update => {

@@ -23,6 +23,11 @@ use super::answer::{header, retry_after_seconds};
 /// WoowUp's documented budget per account.
 pub const REQUESTS_PER_MINUTE: u32 = 140;
 const MINUTE_MS: u64 = 60_000;
+/// How late a request may leave and still take its slot (see [`Pacer::sent`]): after a stall
+/// of the driver (a busy machine, a slow disk) the requests it held back leave at once, at most
+/// one second's worth of the budget (2 requests at 140 a minute) ahead of the even pace: the run
+/// keeps the time the limit implies, and no minute sees more than the limit and that second.
+pub const CATCH_UP_MS: u64 = 1000;
 /// The furthest a header may hold requests back (a reset or Retry-After beyond it is capped).
 const MAX_HOLD_MS: u64 = 5 * MINUTE_MS;
 
@@ -58,9 +63,15 @@ impl Pacer {
         self.next_ms.max(self.held_until_ms).saturating_sub(now_ms)
     }
 
-    /// A request left at `now_ms`.
+    /// A request left at `now_ms`. One that left less than [`CATCH_UP_MS`] (or one interval,
+    /// if longer) after its slot — a driver's timer firing late, a busy event loop — takes that
+    /// slot, so lateness does not add up into a slower run. After a longer pause (nothing to
+    /// send) the spacing starts again from `now_ms`.
     pub fn sent(&mut self, now_ms: u64) {
-        self.next_ms = self.next_ms.max(now_ms).saturating_add(self.interval_ms);
+        let slack = self.interval_ms.max(CATCH_UP_MS);
+        let late_in_slot = now_ms >= self.next_ms && now_ms - self.next_ms < slack && self.next_ms > 0;
+        let base = if late_in_slot { self.next_ms } else { self.next_ms.max(now_ms) };
+        self.next_ms = base.saturating_add(self.interval_ms);
     }
 
     /// An answer arrived at `now_ms` with these headers: obey `Retry-After` and the
@@ -83,9 +94,15 @@ impl Pacer {
         if remaining == 0 {
             self.hold_until(now_ms, reset_ms);
         } else {
-            // Spread what remains over the time left.
+            // Spread what remains over the time left, from the last request's slot (not from
+            // this answer's arrival, which would add every answer's latency to the spacing of
+            // a driver with several requests in flight): only ever slower than the even pace.
+            // A budget roomier than the even pace changes nothing (nor stops a catch-up).
             let spacing = (reset_ms - now_ms) / (remaining + 1);
-            self.next_ms = self.next_ms.max(now_ms.saturating_add(spacing));
+            if spacing > self.interval_ms {
+                let last_slot = if self.next_ms > now_ms { self.next_ms - self.interval_ms } else { now_ms };
+                self.next_ms = self.next_ms.max(last_slot.saturating_add(spacing));
+            }
         }
     }
 
@@ -130,6 +147,66 @@ mod tests {
             assert!(weighted <= 140.0, "{weighted} at {at}");
             at += 997;
         }
+    }
+
+    /// Answers saying plenty remains do not slow a driver with requests in flight.
+    #[test]
+    fn a_roomy_budget_keeps_the_even_pace() {
+        let mut pacer = Pacer::new(12_000);
+        let mut now = 1_700_000_000_000u64;
+        let start = now;
+        for _ in 0..1000 {
+            now += pacer.wait_ms(now);
+            pacer.sent(now);
+            // The answer to an earlier request arrives 2 ms later: 6,000 left, 29 s to the reset.
+            let reset = ((now + 29_000) / 1000).to_string();
+            pacer.observe(now + 2, &h(&[("x-rate-limit-remaining", "6000"), ("x-rate-limit-reset", &reset)]));
+        }
+        assert!(now - start <= 1000 * 5, "{}", now - start);
+    }
+
+    /// A driver whose timer fires 1 ms late every time still sends at the limit's pace.
+    #[test]
+    fn late_timers_do_not_slow_the_run() {
+        let mut pacer = Pacer::new(12_000);
+        let mut now = 1_700_000_000_000u64;
+        let start = now;
+        for _ in 0..1000 {
+            now += pacer.wait_ms(now) + 1;
+            pacer.sent(now);
+        }
+        assert!(now - start <= 1000 * 5 + 5, "{}", now - start);
+        // An event loop 30 ms late now and then: the held-back requests catch up.
+        let mut pacer = Pacer::new(12_000);
+        let mut now = start;
+        for i in 0..1000u64 {
+            now += pacer.wait_ms(now) + if i % 50 == 0 { 30 } else { 0 };
+            pacer.sent(now);
+        }
+        assert!(now - start <= 1000 * 5 + 30, "{}", now - start);
+        // A stall of 300 ms: the 60 requests it held back leave at once, then the pace resumes;
+        // 3 s later the run is where the even pace would have it.
+        let mut pacer = Pacer::new(12_000);
+        let mut times = Vec::new();
+        let mut now = start;
+        for i in 0..1000u64 {
+            now += pacer.wait_ms(now) + if i == 100 { 300 } else { 0 };
+            times.push(now);
+            pacer.sent(now);
+        }
+        assert_eq!(times[999] - times[0], 999 * 5);
+        let in_second = |from: u64| times.iter().filter(|t| **t >= from && **t < from + 1000).count();
+        assert!(times.iter().all(|t| in_second(*t) <= 200 + 60), "at most a second's worth early");
+        // Never two requests in less than the interval on average: 10 in at least 9 intervals.
+        let mut p = Pacer::new(12_000);
+        let mut times = Vec::new();
+        let mut t = start;
+        for i in 0..10u64 {
+            t += p.wait_ms(t) + (i % 3);
+            times.push(t);
+            p.sent(t);
+        }
+        assert!(times[9] - times[0] >= 9 * 5 - 2, "{times:?}");
     }
 
     #[test]
