@@ -174,16 +174,7 @@ impl Planner {
     pub fn work(&self, parsed: Parsed) -> Work {
         match parsed {
             Parsed::Row(r, row) => Work::Job(Box::new(self.job(r, row))),
-            Parsed::Invalid(tally, error) => {
-                let row = RowRef {
-                    file: error.file.as_str().into(),
-                    line: error.line,
-                    last_line: error.line,
-                    key: error.key.clone().unwrap_or_default(),
-                    tally,
-                };
-                Work::Job(Box::new(Job::failed(row, "invalid_row", error.reason)))
-            }
+            Parsed::Invalid(tally, error) => Work::Job(Box::new(Job::failed(RowRef::of_invalid(tally, &error), "invalid_row", error.reason))),
             Parsed::FileError(e) => Work::FileError(e),
         }
     }

@@ -45,6 +45,11 @@ pub struct RowRef {
 }
 
 impl RowRef {
+    /// The row an invalid record stands for (its own line, the key it had, if any).
+    pub fn of_invalid(tally: Tally, error: &RowError) -> RowRef {
+        RowRef { file: error.file.as_str().into(), line: error.line, last_line: error.line, key: error.key.clone().unwrap_or_default(), tally }
+    }
+
     /// A [`RowError`] for this row.
     pub fn error(&self, reason: impl Into<String>) -> RowError {
         RowError {

@@ -100,16 +100,7 @@ impl V3Planner {
     pub fn work(&self, parsed: Parsed) -> V3Work {
         match parsed {
             Parsed::Row(r, row) => V3Work::Job(Box::new(self.job(r, row))),
-            Parsed::Invalid(tally, error) => {
-                let row = RowRef {
-                    file: error.file.as_str().into(),
-                    line: error.line,
-                    last_line: error.line,
-                    key: error.key.clone().unwrap_or_default(),
-                    tally,
-                };
-                V3Work::Job(Box::new(V3Job::failed(row, "invalid_row", error.reason)))
-            }
+            Parsed::Invalid(tally, error) => V3Work::Job(Box::new(V3Job::failed(RowRef::of_invalid(tally, &error), "invalid_row", error.reason))),
             Parsed::FileError(e) => V3Work::FileError(e),
         }
     }

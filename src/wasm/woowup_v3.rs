@@ -619,27 +619,6 @@ impl PagerHandle {
 // ---------------------------------------------------------------------------------------------
 // Readers
 
-/// The name of a failure's kind (`code` alone does not tell `customer_exists` from another
-/// `internal_error`).
-fn kind_name(kind: &FailureKind) -> &'static str {
-    match kind {
-        FailureKind::BadRequest { .. } => "bad_request",
-        FailureKind::ClientError => "client_error",
-        FailureKind::Forbidden => "forbidden",
-        FailureKind::MethodNotAllowed => "method_not_allowed",
-        FailureKind::NotFound => "not_found",
-        FailureKind::UserNotFound => "user_not_found",
-        FailureKind::DuplicatedPurchaseNumber => "duplicated_purchase_number",
-        FailureKind::CustomerExists => "customer_exists",
-        FailureKind::InternalError => "internal_error",
-        FailureKind::ServerError => "server_error",
-        FailureKind::TooManyRequests { .. } => "too_many_requests",
-        FailureKind::AccountDeleted => "account_deleted",
-        FailureKind::InvalidEmail => "invalid_email",
-        FailureKind::Other { .. } => "other",
-        FailureKind::Http => "http",
-    }
-}
 
 /// Any v3 answer: `{ ok: true, status, payload }` or `{ ok: false, status, kind, code, message,
 /// errors, retryAfter, retryable, permanent }`. Throws only for a 2xx answer that cannot be read.
@@ -658,7 +637,7 @@ pub fn read(status: JsValue, body: JsValue, headers: JsValue) -> JsResult<JsValu
                 FailureKind::TooManyRequests { retry_after_s } => retry_after_s,
                 _ => None,
             };
-            serde_json::json!({"ok": false, "status": f.status, "kind": kind_name(&f.kind), "code": f.kind.code(),
+            serde_json::json!({"ok": false, "status": f.status, "kind": f.kind.name(), "code": f.kind.code(),
                 "message": f.message, "errors": errors, "retryAfter": retry_after,
                 "retryable": f.is_retryable(), "permanent": f.is_permanent()})
         }

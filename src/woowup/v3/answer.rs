@@ -71,8 +71,9 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    /// The code as WoowUp writes it (`http` for answers without one).
-    pub fn code(&self) -> &str {
+    /// The name of a failure's kind (`code` alone does not tell `customer_exists` from another
+    /// `internal_error`).
+    pub fn name(&self) -> &'static str {
         match self {
             FailureKind::BadRequest { .. } => "bad_request",
             FailureKind::ClientError => "client_error",
@@ -81,13 +82,24 @@ impl FailureKind {
             FailureKind::NotFound => "not_found",
             FailureKind::UserNotFound => "user_not_found",
             FailureKind::DuplicatedPurchaseNumber => "duplicated_purchase_number",
-            FailureKind::CustomerExists | FailureKind::InternalError => "internal_error",
+            FailureKind::CustomerExists => "customer_exists",
+            FailureKind::InternalError => "internal_error",
             FailureKind::ServerError => "server_error",
-            FailureKind::TooManyRequests { .. } => "too_many_request",
+            FailureKind::TooManyRequests { .. } => "too_many_requests",
             FailureKind::AccountDeleted => "account_deleted",
             FailureKind::InvalidEmail => "invalid_email",
-            FailureKind::Other { code } => code,
+            FailureKind::Other { .. } => "other",
             FailureKind::Http => "http",
+        }
+    }
+
+    /// The code as WoowUp writes it (`http` for answers without one).
+    pub fn code(&self) -> &str {
+        match self {
+            FailureKind::CustomerExists => "internal_error",
+            FailureKind::TooManyRequests { .. } => "too_many_request",
+            FailureKind::Other { code } => code,
+            _ => self.name(),
         }
     }
 }
