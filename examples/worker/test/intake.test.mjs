@@ -165,7 +165,10 @@ test('a chunked body without content-length is refused once it passes the limit,
     };
     pump();
   });
-  assert.ok(endless.status === 413 || endless.error, JSON.stringify(endless));
+  // wrangler dev's proxy (miniflare) reports the Worker's early answer to a body still streaming
+  // in as its own plain-text 500 "Network connection lost": the upload was cut off, as intended.
+  const cutOff = endless.status === 500 && endless.body === null && /Network connection lost/.test(endless.text ?? '');
+  assert.ok(endless.status === 413 || endless.error || cutOff, JSON.stringify(endless));
   assert.ok(sent < 64 * 1024 ** 2, `refused after ${(sent / 1024 ** 2).toFixed(1)} MiB were sent`);
   await assertNothingEnqueued();
 });
