@@ -26,7 +26,7 @@ use super::output::{object, request};
 use crate::batch::csv::CsvOptions;
 use crate::batch::doubt::{self, Doubts, Effect};
 use crate::batch::journal::request_json;
-use crate::batch::{dry_run_line, entity_of_file, order_files, FileJobs, FileParser, Job, JobNext, JournalEntry, Mapping, Parsed, PlanOptions, Planner, Resume, Work};
+use crate::batch::{dry_run_line, entity_of_file, order_files, FileJobs, FileParser, Job, JobNext, JournalEntry, Mapping, Parsed, PlanOptions, Planner, Resume, RowRef, Work};
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
 use crate::php::{json_encode, Array, Value};
@@ -411,8 +411,46 @@ fn is_lookup(r: &Request) -> bool {
     }
 }
 
+/// Where a job, or a file's error, stands in the day's files: what the getters of the job
+/// classes (`BatchJob`, and `BatchJobV3` in batch_v3.rs) show.
+pub(super) struct Place<'a>(pub(super) Option<&'a RowRef>, pub(super) Option<&'a RowError>);
+
+impl Place<'_> {
+    pub(super) fn file(&self) -> String {
+        match self {
+            Place(Some(r), _) => r.file.to_string(),
+            Place(_, Some(e)) => e.file.clone(),
+            _ => String::new(),
+        }
+    }
+
+    pub(super) fn line(&self) -> f64 {
+        match self {
+            Place(Some(r), _) => r.line as f64,
+            Place(_, Some(e)) => e.line as f64,
+            _ => 0.0,
+        }
+    }
+
+    pub(super) fn key(&self) -> String {
+        self.0.map(|r| r.key.clone()).unwrap_or_default()
+    }
+
+    pub(super) fn entity(&self) -> String {
+        match self {
+            Place(Some(r), _) => r.tally.entity.as_str().into(),
+            Place(_, Some(e)) => e.entity.as_str().into(),
+            _ => String::new(),
+        }
+    }
+}
+
 #[wasm_bindgen(js_class = BatchJob)]
 impl BatchJob {
+    fn place(&self) -> Place<'_> {
+        Place(self.job.as_ref().map(|j| &j.row), self.file_error.as_ref())
+    }
+
     #[wasm_bindgen(getter, js_name = isFileError)]
     pub fn is_file_error(&self) -> bool {
         self.file_error.is_some()
@@ -420,34 +458,22 @@ impl BatchJob {
 
     #[wasm_bindgen(getter)]
     pub fn file(&self) -> String {
-        match (&self.job, &self.file_error) {
-            (Some(j), _) => j.row.file.to_string(),
-            (_, Some(e)) => e.file.clone(),
-            _ => String::new(),
-        }
+        self.place().file()
     }
 
     #[wasm_bindgen(getter)]
     pub fn line(&self) -> f64 {
-        match (&self.job, &self.file_error) {
-            (Some(j), _) => j.row.line as f64,
-            (_, Some(e)) => e.line as f64,
-            _ => 0.0,
-        }
+        self.place().line()
     }
 
     #[wasm_bindgen(getter)]
     pub fn key(&self) -> String {
-        self.job.as_ref().map(|j| j.row.key.clone()).unwrap_or_default()
+        self.place().key()
     }
 
     #[wasm_bindgen(getter)]
     pub fn entity(&self) -> String {
-        match (&self.job, &self.file_error) {
-            (Some(j), _) => j.row.tally.entity.as_str().into(),
-            (_, Some(e)) => e.entity.as_str().into(),
-            _ => String::new(),
-        }
+        self.place().entity()
     }
 
     /// `"created"`, `"updated"`, `"failed"`, or `undefined` while running.

@@ -13,6 +13,7 @@
 //! pacer = new BatchPacer(perMinute); pacer.waitMs(nowMs), pacer.sent(nowMs), pacer.observe(nowMs, headers)
 //! ```
 
+use super::batch::Place;
 use super::error::JsResult;
 use super::input::{status, string, Fields};
 use super::output::{object, request};
@@ -200,6 +201,10 @@ pub struct BatchJobV3 {
 }
 
 impl BatchJobV3 {
+    fn place(&self) -> Place<'_> {
+        Place(self.job.as_ref().map(|j| &j.row), self.file_error.as_ref())
+    }
+
     fn job(&self) -> Result<&V3Job, LoyaltyError> {
         self.job.as_ref().ok_or_else(|| LoyaltyError::invalid("job", "a file error has no requests"))
     }
@@ -221,25 +226,17 @@ impl BatchJobV3 {
 
     #[wasm_bindgen(getter)]
     pub fn file(&self) -> String {
-        match (&self.job, &self.file_error) {
-            (Some(j), _) => j.row.file.to_string(),
-            (_, Some(e)) => e.file.clone(),
-            _ => String::new(),
-        }
+        self.place().file()
     }
 
     #[wasm_bindgen(getter)]
     pub fn line(&self) -> f64 {
-        match (&self.job, &self.file_error) {
-            (Some(j), _) => j.row.line as f64,
-            (_, Some(e)) => e.line as f64,
-            _ => 0.0,
-        }
+        self.place().line()
     }
 
     #[wasm_bindgen(getter)]
     pub fn key(&self) -> String {
-        self.job.as_ref().map(|j| j.row.key.clone()).unwrap_or_default()
+        self.place().key()
     }
 
     /// `"created"`, `"updated"`, `"failed"`, or `undefined` while running.
