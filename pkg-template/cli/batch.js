@@ -4,7 +4,7 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError, integerOption, optionMessage, parseArgs, rateOption } from "./args.js";
-import { Abort, PacedLimiter, RateLimiter, Sender } from "./http.js";
+import { Abort, Limiter, Sender } from "./http.js";
 import { JOURNAL_KIND, JOURNAL_VERSION, Journal, changedFiles, fingerprint, readJournal } from "./journal.js";
 import { Progress, formatDuration, int } from "./progress.js";
 import { BatchRun, BatchRunV3, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
@@ -391,7 +391,7 @@ export async function batchCommand(argv, io) {
   if (dryRun) return dryRunFiles({ run, ordered, pathOf, io, processingTime: o["processing-time"] });
 
   // 4. Setup reads: the sale points (when purchases are sent and none given), the branches.
-  const limiter = v3 ? new PacedLimiter(rate) : new RateLimiter(rate, Math.max(1, Math.min(concurrency, Math.ceil(rate / 60))));
+  const limiter = new Limiter(rate);
   let lastRetryNote = -Infinity;
   const sender = new Sender({
     limiter,

@@ -1,78 +1,14 @@
-// Sending: one token bucket for the whole run (WoowUp counts requests per account and minute),
+// Sending: one pace for the whole run (WoowUp counts requests per account and minute),
 // bounded time per request. What each answer means (retry and how long, in doubt, stop) is
 // decided by the Rust core's engine (BatchAttempts): this file only sends, sleeps and reports.
 import { BatchAttempts, BatchPacer } from "./wasm.js";
 
-const now = () => performance.now();
-
-/** A token bucket: `perMinute` tokens a minute, at most `burst` saved up; FIFO waiters. */
-export class RateLimiter {
-  constructor(perMinute, burst) {
-    this.perMs = perMinute / 60000;
-    this.capacity = Math.max(1, burst);
-    this.tokens = 1;
-    this.last = now();
-    this.pausedUntil = 0;
-    this.queue = [];
-    this.timer = null;
-  }
-
-  /** Resolves when a request may be sent. */
-  take() {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.queue.push(resolve);
-      this.drain();
-    });
-  }
-
-  /** No request for `ms` (a 429's Retry-After applies to every worker, not only the one that got it). */
-  pause(ms) {
-    const until = now() + ms;
-    if (until > this.pausedUntil) {
-      this.pausedUntil = until;
-      this.tokens = Math.min(this.tokens, 1);
-      if (this.timer) {
-        clearTimeout(this.timer);
-        this.timer = null;
-      }
-      this.drain();
-    }
-  }
-
-  drain() {
-    if (this.timer) return;
-    const t = now();
-    this.tokens = Math.min(this.capacity, this.tokens + (t - this.last) * this.perMs);
-    this.last = t;
-    if (t < this.pausedUntil) {
-      this.timer = setTimeout(() => ((this.timer = null), this.drain()), Math.ceil(this.pausedUntil - t));
-      return;
-    }
-    while (this.queue.length && this.tokens >= 1) {
-      this.tokens -= 1;
-      this.queue.shift()();
-    }
-    if (this.queue.length) {
-      const wait = Math.max(1, Math.ceil((1 - this.tokens) / this.perMs));
-      this.timer = setTimeout(() => ((this.timer = null), this.drain()), wait);
-    }
-  }
-
-  /** Stops the timer and lets every waiter go (the run is stopping: they find it stopped). */
-  close() {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    for (const resolve of this.queue.splice(0)) resolve();
-  }
-}
-
 /**
- * API v3: WoowUp's pacer in the core (`woowup::v3::Pacer`, 140 a minute spent evenly, Retry-After
- * and x-rate-limit-* obeyed) says when each request may leave; this only sleeps and reports.
+ * WoowUp's pace, on API v2 and v3 alike: the core's pacer (`woowup::v3::Pacer`: `perMinute`
+ * spent evenly, Retry-After and x-rate-limit-* obeyed) says when each request may leave; this
+ * only sleeps and lets the waiting requests go in order.
  */
-export class PacedLimiter {
+export class Limiter {
   constructor(perMinute) {
     this.pacer = new BatchPacer(perMinute);
     this.queue = [];

@@ -1,7 +1,7 @@
 // `loyalty-connector woowup logs`: the records of WoowUp's connectors log (GET /v1/logs), to
 // check what a batch run posted.
 import { UsageError, integerOption, optionMessage, parseArgs } from "./args.js";
-import { Abort, RateLimiter, Sender } from "./http.js";
+import { Abort, Limiter, Sender } from "./http.js";
 import { batchLogsRequest, batchReadLogs } from "./wasm.js";
 
 export const LOGS_HELP = `Usage: loyalty-connector woowup logs [options]
@@ -48,7 +48,7 @@ export async function logsCommand(argv, io) {
   } catch (e) {
     throw new UsageError(optionMessage(e));
   }
-  const sender = new Sender({ limiter: new RateLimiter(120, 1), maxRetries: 3, timeoutMs: 30000 });
+  const sender = new Sender({ limiter: new Limiter(120), maxRetries: 3, timeoutMs: 30000 });
   let records;
   try {
     const res = await sender.exchange(req);
