@@ -170,38 +170,6 @@ function flowInput(input, known) {
 /** Resolves after `ms` milliseconds. */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Drives a flow: sends what it asks with `send` (fetch), sleeps when it says wait, hands it each answer
- * or the lack of one. Every decision (retry, wait, Retry-After, in doubt, final) is the Rust
- * core's engine's; a fetch that rejects is reported as a lost answer, never thrown.
- */
-async function drive(flow, send) {
-  try {
-    for (;;) {
-      const step = flow.next();
-      if (step.wait !== undefined) {
-        await sleep(step.wait);
-        continue;
-      }
-      if (step.send === undefined) return flow.outcome();
-      const req = step.send;
-      let response;
-      let body;
-      try {
-        response = await send(req.url, req);
-        body = await response.text();
-      } catch (e) {
-        const kind = e?.name === "TimeoutError" ? "timeout" : "network";
-        flow.lost(kind, `${new URL(req.url).pathname}: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
-        continue;
-      }
-      flow.feed(response.status, response.headers?.get?.("retry-after") ?? null, body);
-    }
-  } finally {
-    flow.free();
-  }
-}
-
 /** The headers of a fetch Response as `[[name, value], …]`, moved as they are. */
 function headerPairs(response) {
   const pairs = [];
@@ -211,11 +179,13 @@ function headerPairs(response) {
 }
 
 /**
- * Drives an API v3 step object (a flow or a pager) the same way: the core's engine and the
- * client's pacer decide every send, wait and retry; this loop only moves bytes. A pager's pages
- * are yielded; a flow's outcome is the return value.
+ * Drives a step object of the core (a v2 or v3 flow, a v3 pager): sends what it asks with `send`
+ * (fetch), sleeps when it says wait, yields the pages it reads, and hands it each answer
+ * (`feed(response, body)`) or the lack of one. Every decision (retry, wait, Retry-After, pace,
+ * in doubt, final) is the Rust core's; a fetch that rejects is reported as a lost answer, never
+ * thrown. Returns `outcome(step)` once done.
  */
-async function* driveV3(steps, send) {
+async function* drive(steps, send, feed, outcome = (step) => step.done) {
   try {
     for (;;) {
       const step = steps.next();
@@ -227,7 +197,7 @@ async function* driveV3(steps, send) {
         yield step.page;
         continue;
       }
-      if (step.send === undefined) return step.done;
+      if (step.send === undefined) return outcome(step);
       const req = step.send;
       let response;
       let body;
@@ -239,33 +209,39 @@ async function* driveV3(steps, send) {
         steps.lost(kind, `${new URL(req.url).pathname}: ${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
         continue;
       }
-      steps.feed(response.status, headerPairs(response), body);
+      feed(response, body);
     }
   } finally {
     steps.free();
   }
 }
 
-/** Runs a v3 flow to its outcome. */
-async function runV3(flow, send) {
-  const run = driveV3(flow, send);
+/** Runs a flow to its outcome. */
+async function run(driven) {
   for (;;) {
-    const { done, value } = await run.next();
+    const { done, value } = await driven.next();
     if (done) return value;
   }
 }
+
+/** A v2 flow (WoowupFlow): fed the status, Retry-After and body; its outcome read once done. */
+const runV2 = (flow, send) =>
+  run(drive(flow, send, (response, body) => flow.feed(response.status, response.headers?.get?.("retry-after") ?? null, body), () => flow.outcome()));
+
+/** A v3 step object (WoowupV3Flow, WoowupV3Pager): fed the status, every header and the body. */
+const driveV3 = (steps, send) => drive(steps, send, (response, body) => steps.feed(response.status, headerPairs(response), body));
 
 /** The connector guides' flow for one order: find the customer, read the sale points, reward. */
 export async function rewardOrder(input) {
   const send = flowInput(input, ["client", "order", "options", "fetch", "retry"]);
   if (input.order === undefined) throw fail("missing_field", "order is required", "order");
-  return drive(handleOf(input.client).rewardOrder(input.order, input.options, input.retry), send);
+  return runV2(handleOf(input.client).rewardOrder(input.order, input.options, input.retry), send);
 }
 
 /** Cancels one purchase (`cancel_invoice`) and reverts its points. */
 export async function cancelOrder(input) {
   const send = flowInput(input, ["client", "nrofactura", "fetch", "retry"]);
-  return drive(handleOf(input.client).cancelOrder(input.nrofactura, input.retry), send);
+  return runV2(handleOf(input.client).cancelOrder(input.nrofactura, input.retry), send);
 }
 
 /** Groups the handle's flat methods under the names of the client's namespaces. */
@@ -336,21 +312,21 @@ export async function recordOrder(input) {
   const send = flowInput(input, ["client", "purchase", "customer", "options", "fetch", "retry"]);
   if (input.purchase === undefined) throw fail("missing_field", "purchase is required", "purchase");
   const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
-  return runV3(handle.recordOrder(input.purchase, input.customer, input.options, input.retry), send);
+  return run(driveV3(handle.recordOrder(input.purchase, input.customer, input.options, input.retry), send));
 }
 
 /** API v3: points for something other than a purchase, never sent twice. */
 export async function awardPoints(input) {
   const send = flowInput(input, ["client", "customer", "points", "reference", "fetch", "retry"]);
   const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
-  return runV3(handle.awardPoints(input.customer, input.points, input.reference, input.retry), send);
+  return run(driveV3(handle.awardPoints(input.customer, input.points, input.reference, input.retry), send));
 }
 
 /** API v3: the reversal the caller chose (`reversal.kind`; refused when left out). */
 export async function reverseOrder(input) {
   const send = flowInput(input, ["client", "invoiceNumber", "reversal", "fetch", "retry"]);
   const handle = handleOf(input.client, "client", WoowupV3ClientHandle);
-  return runV3(handle.reverseOrder(input.invoiceNumber, input.reversal, input.retry), send);
+  return run(driveV3(handle.reverseOrder(input.invoiceNumber, input.reversal, input.retry), send));
 }
 
 /** API v3: the pages of a list as an async iterator of item arrays. */
