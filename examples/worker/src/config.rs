@@ -71,14 +71,7 @@ impl Config {
                     let client = Client::new(&required("WOOWUP_APP_ID")?, required("WOOWUP_API_KEY")?)
                         .and_then(|c| c.with_base_url(&base))
                         .map_err(|e| format!("WOOWUP_APP_ID/WOOWUP_BASE_URL: {e}"))?;
-                    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
-                    let reward_status = OrderStatus::parse(&status)
-                        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
-                    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
-                        None | Some("email") => FindBy::Email,
-                        Some("uid") => FindBy::Uid,
-                        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
-                    };
+                    let (reward_status, find_by) = woowup_common(&text)?;
                     let unknown_customer = match text("WOOWUP_UNKNOWN_CUSTOMER").as_deref() {
                         None | Some("skip") => UnknownCustomer::Skip,
                         Some("initialize") => UnknownCustomer::Initialize,
@@ -112,6 +105,20 @@ impl Config {
     }
 }
 
+/// The settings both WoowUp destinations (v2 and v3) read alike: which order status earns
+/// the reward, and how the customer is found.
+fn woowup_common(text: &dyn Fn(&str) -> Option<String>) -> Result<(OrderStatus, FindBy), String> {
+    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
+    let reward_status = OrderStatus::parse(&status)
+        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
+    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
+        None | Some("email") => FindBy::Email,
+        Some("uid") => FindBy::Uid,
+        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
+    };
+    Ok((reward_status, find_by))
+}
+
 /// WoowUp's API v3 settings (`WOOWUP_API=v3`): the API key alone names the account.
 fn woowup_v3(
     text: &dyn Fn(&str) -> Option<String>,
@@ -121,14 +128,7 @@ fn woowup_v3(
     let base = text("WOOWUP_V3_BASE_URL").unwrap_or_else(|| v3::DEFAULT_BASE_URL.into());
     let key = required("WOOWUP_API_KEY")?;
     let client = v3::Client::new(key.as_str()).and_then(|c| c.with_base_url(&base)).map_err(|e| format!("WOOWUP_API_KEY/WOOWUP_V3_BASE_URL: {e}"))?;
-    let status = text("WOOWUP_REWARD_STATUS").unwrap_or_else(|| "completed".into());
-    let reward_status = OrderStatus::parse(&status)
-        .ok_or_else(|| format!("WOOWUP_REWARD_STATUS: {status:?} is not processing, paid, fulfilled or completed"))?;
-    let find_by = match text("WOOWUP_FIND_BY").as_deref() {
-        None | Some("email") => FindBy::Email,
-        Some("uid") => FindBy::Uid,
-        Some(other) => return Err(format!("WOOWUP_FIND_BY: {other:?} is not email or uid")),
-    };
+    let (reward_status, find_by) = woowup_common(text)?;
     let unknown_customer = woowup_v3_destination::unknown_customer(text("WOOWUP_UNKNOWN_CUSTOMER").as_deref())?;
     let on_duplicate = match text("WOOWUP_V3_ON_DUPLICATE").as_deref() {
         None | Some("update") => v3::OnDuplicate::Update,
