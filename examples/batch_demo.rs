@@ -1,36 +1,32 @@
-//! The end-of-day batch run, in Rust, against the local emulator: a reference for the npm CLI
-//! (docs/batch.md) showing how the core's jobs API is driven. Sequential and plain-HTTP only
-//! (the emulator listens on 127.0.0.1); the CLI adds concurrency, a rate limit and TLS.
+//! The end-of-day batch run in Rust against the local emulator: the core's `batch::Run` (the
+//! same run as the npm command line's) driven by `batch::drive` over plain HTTP, a journal file
+//! and the day's files. Run it again with the same journal after a kill: it resumes, and nothing
+//! is sent twice. Sequential and plain-HTTP only (the emulator listens on 127.0.0.1); the CLI adds
+//! concurrency and TLS.
 //!
 //! ```sh
 //! node examples/emulator/server.mjs --port 8790 --config examples/data/batch/emulator-config.json &
-//! cargo run --example batch_demo -- http://127.0.0.1:8790 14 demo-woowup-key \
+//! cargo run --example batch_demo -- http://127.0.0.1:8790 14 demo-woowup-key /tmp/day.journal.jsonl \
 //!     examples/data/batch/{customers,purchases,products,branches}-2019_03_11.csv
 //! ```
 //!
-//! Steps: sale points (`contest_sale_points`), known branches (`GET apiv3/stats`), every file in
-//! processing order (each row's requests, retried on 429/502/503 with `Retry-After`), a journal
-//! and the failures on stderr, then `POST /v1/log` and a read-back with `GET /v1/logs`.
-//! Exit: 0 all rows done, 1 some rows failed, 2 bad arguments or setup, 3 the log was refused.
+//! Exit: 0 all rows done, 1 some rows failed, 2 bad arguments or setup, 3 stopped (run again).
 
-use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::doubt::{effect_of, is_repeated_invoice, Effect as DoubtEffect};
-use loyalty_connector::batch::{order_files, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Work};
-use loyalty_connector::engine::{Answer, Attempts, Decision, Effect, Policy, Response};
+use loyalty_connector::batch::drive::{drive, DriveOptions, Io};
+use loyalty_connector::batch::{FileFacts, LogState, Run, Settings};
+use loyalty_connector::engine::{Answer, Response};
 use loyalty_connector::http::Request;
-use loyalty_connector::woowup::connectors::{
-    iso8601_utc, log_request, logs_request, read_log_response, read_logs_response, read_stats_response, stats_request,
-    ConnectorsConfig, Entity, LogsQuery, StatsQuery, StatsCollector,
-};
-use loyalty_connector::woowup::{read_sale_points, Client};
-use std::io::{BufReader, Read, Write};
+use loyalty_connector::woowup::connectors::{iso8601_utc, Entity};
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// One HTTP/1.1 exchange over a fresh connection (`http://` only): (status, Retry-After, body).
-fn send(request: &Request) -> std::io::Result<(u16, Option<String>, String)> {
-    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m.to_string());
+/// One HTTP/1.1 exchange over a fresh connection (`http://` only).
+fn send(request: &Request) -> io::Result<Response> {
+    let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidInput, m.to_string());
     let rest = request.url.strip_prefix("http://").ok_or_else(|| bad("only http:// URLs"))?;
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
     let mut stream = TcpStream::connect(host)?;
@@ -47,12 +43,15 @@ fn send(request: &Request) -> std::io::Result<(u16, Option<String>, String)> {
     stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").ok_or_else(|| bad("no header end"))?;
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status"))?;
-    let header = |name: &str| {
-        head.lines().find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
-    };
-    let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) { dechunk(body) } else { body.to_string() };
-    Ok((status, header("retry-after"), body))
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status"))?;
+    let mut response = Response::new(status, "");
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        response = response.with_header(name.trim(), value.trim());
+    }
+    let chunked = response.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+    response.body = if chunked { dechunk(body) } else { body.to_string() };
+    Ok(response)
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -68,141 +67,127 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-/// Sends with the engine's WoowUp policy (429, 502, 503 and lost answers retried, Retry-After
-/// honoured). A sale whose answer is lost or unreadable is in doubt: it is sent again, and
-/// WoowUp's refusal of the repeated invoice number is read as the first attempt's success
-/// (`batch::doubt::is_repeated_invoice`); a new customer in doubt stops this sequential demo (the
-/// command line checks with WoowUp and resumes).
-fn exchange(request: &Request) -> (u16, String) {
-    let effect = effect_of(request);
-    let mut attempts = Attempts::default();
-    let mut in_doubt = false;
-    loop {
-        let answer = match send(request) {
-            Ok((status, retry_after, body)) => {
-                let mut r = Response::new(status, body);
-                if let Some(v) = retry_after {
-                    r = r.with_header("retry-after", &v);
-                }
-                Answer::Response(r)
-            }
+/// Plain HTTP, the journal file (durable lines fsync'd), failures and notes on stderr.
+struct Local {
+    journal: File,
+    paths: BTreeMap<String, PathBuf>,
+}
+
+impl Io for Local {
+    fn send(&mut self, request: &Request) -> io::Result<Answer> {
+        Ok(match send(request) {
+            Ok(response) => Answer::Response(response),
             Err(e) => Answer::network(e.to_string()),
-        };
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        let sends = if effect.is_some() { Effect::Once } else { Effect::Read };
-        let decision = match attempts.judge(&Policy::WOOWUP, sends, &answer, now, 1.0) {
-            Decision::InDoubt if matches!(effect, Some(DoubtEffect::Sale { .. })) => {
-                in_doubt = true;
-                attempts.retry(&Policy::WOOWUP, None, 1.0).unwrap_or(Decision::InDoubt)
-            }
-            other => other,
-        };
-        match (decision, answer) {
-            (Decision::Deliver, Answer::Response(r)) => {
-                let landed = effect.as_ref().filter(|_| in_doubt).and_then(|e| is_repeated_invoice(e, r.status, &r.body));
-                return match landed {
-                    Some(landed) => (landed.status, landed.body),
-                    None => (r.status, r.body),
-                };
-            }
-            (Decision::Retry(ms), _) => {
-                eprintln!("  retry {} in {ms} ms", attempts.failures.max(1));
-                std::thread::sleep(Duration::from_millis(ms));
-            }
-            (Decision::Stop(e), _) => {
-                eprintln!("stopped: {e}");
-                std::process::exit(3);
-            }
-            (_, _) => {
-                eprintln!("in doubt: {} {}: resume with the command line, which checks with WoowUp first", request.method.as_str(), request.url);
-                std::process::exit(3);
-            }
+        })
+    }
+
+    fn sleep(&mut self, ms: u64) -> io::Result<()> {
+        std::thread::sleep(Duration::from_millis(ms));
+        Ok(())
+    }
+
+    fn append(&mut self, line: &str, durable: bool) -> io::Result<()> {
+        self.journal.write_all(format!("{line}\n").as_bytes())?;
+        if durable {
+            self.journal.sync_data()?;
+        }
+        Ok(())
+    }
+
+    fn failure(&mut self, line: &str) -> io::Result<()> {
+        eprintln!("FAILED {line}");
+        Ok(())
+    }
+
+    fn open(&mut self, name: &str) -> io::Result<Box<dyn Read>> {
+        let path = self.paths.get(name).ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, name.to_string()))?;
+        Ok(Box::new(io::BufReader::new(File::open(path)?)))
+    }
+
+    fn note(&mut self, text: &str) {
+        if !text.is_empty() {
+            eprintln!("  {text}");
         }
     }
+
+    fn now_ms(&self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    }
+}
+
+/// A file's facts for the journal: size, a SHA-256 of its bytes, its rows (lines after the header).
+fn facts(path: &Path) -> io::Result<FileFacts> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let rows = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count().saturating_sub(1) as u64;
+    Ok(FileFacts { name, size: bytes.len() as u64, mtime: String::new(), sha256, rows })
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 4 {
-        eprintln!("usage: batch_demo BASE_URL APP_ID API_KEY FILE...");
+    if args.len() < 5 {
+        eprintln!("usage: batch_demo BASE_URL APP_ID API_KEY JOURNAL FILE...");
         std::process::exit(2);
     }
-    let (base, app_id, key, paths) = (&args[0], &args[1], &args[2], &args[3..]);
+    let (base, app_id, key, journal_path, paths) = (&args[0], &args[1], &args[2], Path::new(&args[3]), &args[4..]);
     let setup = |what: &str, e: &dyn std::fmt::Display| -> ! {
         eprintln!("{what}: {e}");
         std::process::exit(2)
     };
-    let client = Client::new(app_id, key.as_str())
-        .and_then(|c| c.with_base_url(&format!("{base}/apiv2")))
-        .unwrap_or_else(|e| setup("client", &e));
-    let mut connectors = ConnectorsConfig::new(key.as_str());
-    connectors.connectors_base_url = base.clone();
-    connectors.api_base_url = base.clone();
+    let values: BTreeMap<String, String> = [("appId", app_id.as_str()), ("apiKey", key), ("baseUrl", &format!("{base}/apiv2")), ("apiUrl", base), ("connectorsUrl", base)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let settings = Settings::from_values("v2", &values).unwrap_or_else(|e| setup("settings", &e));
+    let files: Vec<FileFacts> = paths.iter().map(|p| facts(Path::new(p)).unwrap_or_else(|e| setup(p, &e))).collect();
+    let mut run = Run::new(settings, files).unwrap_or_else(|e| setup("files", &e));
+    let now = iso8601_utc(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
 
-    // 1. The program's sale points, once for the whole run.
-    let (status, body) = exchange(&client.contest_sale_points().unwrap_or_else(|e| setup("contest_sale_points", &e)));
-    let sale_points = match read_sale_points(status, &body) {
-        Ok(Some(p)) => p,
-        Ok(None) => setup("contest_sale_points", &"the program gives no sale points"),
-        Err(e) => setup("contest_sale_points", &e),
-    };
-    // 2. The branches WoowUp knows (its stats example has a trailing comma: read leniently).
-    let mut options = PlanOptions::new(sale_points);
-    let (status, body) = exchange(&stats_request(&connectors, &StatsQuery::default()).unwrap_or_else(|e| setup("stats", &e)));
-    match read_stats_response(status, &body) {
-        Ok(stats) => options.known_branches = Some(stats.per_branches.into_iter().filter_map(|b| b.branch).collect()),
-        Err(e) => eprintln!("apiv3/stats unreadable ({e}): every branch row counts as updated"),
-    }
-    let planner = Planner::new(&client, options).unwrap_or_else(|e| setup("planner", &e));
-
-    // 3. The files, customers first and purchases last.
-    let names: Vec<String> = paths.iter().map(|p| Path::new(p).file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
-    let ordered = order_files(&names).unwrap_or_else(|e| setup("files", &e));
-    let mut stats = StatsCollector::new();
-    let mut journal = String::new();
-    for (entity, name) in &ordered {
-        let path = paths.iter().find(|p| p.ends_with(name.as_str())).expect("a given path");
-        let file = std::fs::File::open(path).unwrap_or_else(|e| setup(path, &e));
-        stats.add_file(*entity, name);
-        let jobs = planner.jobs(BufReader::new(file), name, &Mapping::default(), CsvOptions::default()).unwrap_or_else(|e| setup(name, &e));
-        for work in jobs {
-            let mut job = match work {
-                Work::Job(job) => job,
-                Work::FileError(e) => {
-                    eprintln!("{e}");
-                    stats.keep_error(e);
-                    continue;
-                }
-            };
-            let mut next = job.next();
-            while let JobNext::Send(request) = next {
-                let (status, body) = exchange(&request);
-                next = job.feed(status, &body);
-            }
-            job.record(&mut stats).expect("counted");
-            let entry = JournalEntry::of(&job).expect("done");
-            journal.push_str(&entry.to_json().expect("json"));
-            journal.push('\n');
-            match job.reason() {
-                Some(reason) => eprintln!("FAILED {}:{} {}: {reason}", entry.file, entry.line, entry.key),
-                None => println!("{:<9} {}:{} {} {}", entry.outcome.as_str(), entry.file, entry.line, entry.key, job.detail().unwrap_or("")),
-            }
+    // A new journal, or the one an interrupted run left (its cut last line dropped).
+    let first_line = if journal_path.exists() {
+        let mut text = std::fs::read_to_string(journal_path).unwrap_or_else(|e| setup("journal", &e));
+        let size = text.len() as u64;
+        text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
+        let resumed = run.resume(&text, size, None).unwrap_or_else(|e| setup("--resume refused", &e));
+        if let Some(at) = resumed.posted {
+            println!("this run finished on {at} and its log was posted: nothing to do");
+            return;
         }
-    }
+        eprintln!("resuming: {} rows finished, {} in doubt", resumed.done, resumed.in_doubt);
+        std::fs::write(journal_path, &text).unwrap_or_else(|e| setup("journal", &e));
+        run.resumed(&now)
+    } else {
+        run.header(&now)
+    };
+    let journal = OpenOptions::new().create(true).append(true).open(journal_path).unwrap_or_else(|e| setup("journal", &e));
+    let paths = paths.iter().map(|p| (Path::new(p).file_name().unwrap_or_default().to_string_lossy().into_owned(), PathBuf::from(p))).collect();
+    let mut io = Local { journal, paths };
+    io.append(&first_line, true).unwrap_or_else(|e| setup("journal", &e));
 
-    // 4. The run's statistics to the connectors log, and read back.
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    let payload = stats.payload(&iso8601_utc(now)).expect("payload");
-    let (status, body) = exchange(&log_request(&connectors, &payload).expect("log request"));
-    if let Err(e) = read_log_response(status, &body) {
-        eprintln!("the log was refused: {e}");
+    let options = DriveOptions { log: true, processing_time: now, per_minute: Some(140) };
+    let summary = drive(&mut run, &mut io, &options).unwrap_or_else(|e| {
+        eprintln!("stopped: {e}");
+        std::process::exit(3)
+    });
+    if let Some(stop) = &summary.stopped {
+        eprintln!("stopped: {stop}: run again with the same journal to continue");
         std::process::exit(3);
     }
-    let (status, body) = exchange(&logs_request(&connectors, &LogsQuery { entity: Some(Entity::Purchases), limit: Some(1), ..LogsQuery::default() }).expect("logs"));
-    let logs = read_logs_response(status, &body).unwrap_or_else(|e| setup("logs", &e));
-    let purchases = logs.first().and_then(|l| l.entity(Entity::Purchases)).map(|p| (p.created, p.failed, p.revenue));
-    println!("log recorded: purchases (created, failed, revenue) = {purchases:?}");
-    let failed = Entity::ALL.iter().map(|e| stats.totals(*e).2).sum::<u64>();
-    println!("journal: {} lines; failed rows: {failed}", journal.lines().count());
-    std::process::exit(if failed > 0 { 1 } else { 0 });
+    for entity in Entity::ALL {
+        let c = summary.totals.of_entity(entity);
+        println!("{:<10} {} created, {} updated, {} failed", entity.as_str(), c.created, c.updated, c.failed);
+    }
+    println!("{} requests, {} retries {:?}", summary.counters.requests, summary.counters.retries, summary.counters.retries_by_reason);
+    match &summary.log {
+        Some(LogState::Posted) => println!("log: posted"),
+        other => {
+            eprintln!("log: {other:?}: run again with the same journal to post it");
+            std::process::exit(3);
+        }
+    }
+    let lines = std::fs::read_to_string(journal_path).map_or(0, |t| t.lines().count());
+    println!("journal: {lines} lines; failed rows: {}", summary.totals.failed());
+    std::process::exit(if summary.totals.failed() > 0 { 1 } else { 0 });
 }

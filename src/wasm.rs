@@ -22,8 +22,6 @@
 
 #[cfg(feature = "cli")]
 pub mod batch;
-#[cfg(feature = "cli")]
-pub mod batch_v3;
 pub mod dom;
 pub mod error;
 mod input;

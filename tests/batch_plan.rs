@@ -3,9 +3,9 @@
 //! resume and dry-run lines.
 
 use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::{
-    dry_run_line, order_files, Job, JobNext, JournalEntry, Mapping, PlanOptions, Planner, Resume, Work,
-};
+use loyalty_connector::batch::dry_run::v2_lines;
+use loyalty_connector::batch::journal::{Header, KIND, VERSION};
+use loyalty_connector::batch::{order_files, Job, JobNext, Journal, JournalLine, Mapping, PlanOptions, Planner, Work};
 use loyalty_connector::http::{Method, Request};
 use loyalty_connector::woowup::connectors::{log_request, ConnectorsConfig, Entity, Outcome, StatsCollector};
 use loyalty_connector::woowup::{Client, Decimal, UnknownCustomer};
@@ -68,6 +68,10 @@ fn drive(job: &mut Job, sent: &mut Vec<Request>) -> Outcome {
     }
 }
 
+fn header() -> String {
+    JournalLine::Header(Header { journal: KIND.into(), version: VERSION, started: String::new(), api: None, app_id: None, base_url: None, files: vec![] }).to_json()
+}
+
 #[test]
 fn the_sample_day_end_to_end() {
     let planner = planner();
@@ -87,7 +91,7 @@ fn the_sample_day_end_to_end() {
                     let o = drive(&mut job, &mut sent);
                     job.record(&mut stats).unwrap();
                     outcomes.push((job.row.key.clone(), o, job.reason().map(str::to_string)));
-                    journal.push_str(&JournalEntry::of(&job).unwrap().to_json().unwrap());
+                    journal.push_str(&job.journal_entry().unwrap().to_json());
                     journal.push('\n');
                 }
                 Work::FileError(e) => panic!("{e}"),
@@ -132,12 +136,15 @@ fn the_sample_day_end_to_end() {
     for (entity, name) in &files {
         replayed.add_file(*entity, name);
     }
-    let resume = Resume::from_journal(&journal, &mut replayed).unwrap();
+    let resume = Journal::read(&format!("{}\n{journal}", header())).unwrap();
+    for entry in resume.finished() {
+        entry.replay(&mut replayed).unwrap();
+    }
     let failed = outcomes.iter().filter(|(_, o, _)| *o == Outcome::Failed).count();
-    assert_eq!(resume.len(), outcomes.len() - failed);
+    assert_eq!(resume.finished().len(), outcomes.len() - failed);
     for w in works(&planner, "purchases-2019_03_11.csv") {
         if let Work::Job(mut job) = w {
-            if !resume.contains(&job.row) {
+            if !resume.is_finished(&job.row.file, job.row.line, &job.row.key) {
                 drive(&mut job, &mut Vec::new());
                 job.record(&mut replayed).unwrap();
             }
@@ -146,7 +153,7 @@ fn the_sample_day_end_to_end() {
     for (entity, name) in &files[..3] {
         for w in works(&planner, name) {
             if let Work::Job(mut job) = w {
-                if !resume.contains(&job.row) {
+                if !resume.is_finished(&job.row.file, job.row.line, &job.row.key) {
                     drive(&mut job, &mut Vec::new());
                     job.record(&mut replayed).unwrap();
                 }
@@ -181,7 +188,7 @@ fn dry_run_lines_redact_credentials() {
     let lines: Vec<String> = works
         .iter()
         .filter_map(|w| match w {
-            Work::Job(job) => Some(dry_run_line(job).unwrap()),
+            Work::Job(job) => Some(v2_lines(job).unwrap()),
             Work::FileError(_) => None,
         })
         .collect();
@@ -199,18 +206,17 @@ fn journal_lines_round_trip_and_a_cut_last_line_is_ignored() {
     for w in works(&planner, "purchases-2019_03_11.csv") {
         let Work::Job(mut job) = w else { continue };
         drive(&mut job, &mut Vec::new());
-        let entry = JournalEntry::of(&job).unwrap();
-        let line = entry.to_json().unwrap();
-        assert_eq!(JournalEntry::parse(&line).unwrap(), entry);
+        let entry = job.journal_entry().unwrap();
+        let line = entry.to_json();
+        assert_eq!(JournalLine::parse(&line), Some(JournalLine::Row(entry)));
         journal.push_str(&line);
         journal.push('\n');
     }
-    let cut = &journal[..journal.len() - 10];
-    let mut stats = StatsCollector::new();
-    let resume = Resume::from_journal(cut, &mut stats).unwrap();
-    assert_eq!(resume.len(), 3, "A-1001, B-2001, B-2003 done; the cut last line (C-3001) is ignored");
-    let broken = format!("not json\n{journal}");
-    assert_eq!(Resume::from_journal(&broken, &mut StatsCollector::new()).unwrap_err().field(), Some("journal[1]"));
+    let cut = format!("{}\n{}", header(), &journal[..journal.len() - 10]);
+    let resume = Journal::read(&cut).unwrap();
+    assert_eq!(resume.finished().len(), 3, "A-1001, B-2001, B-2003 done; the cut last line (C-3001) is ignored");
+    let broken = format!("{}\nnot json\n{journal}", header());
+    assert_eq!(Journal::read(&broken).unwrap_err().field(), Some("journal[2]"));
 }
 
 #[test]

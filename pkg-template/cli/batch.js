@@ -4,10 +4,10 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError, integerOption, optionMessage, parseArgs, rateOption } from "./args.js";
-import { Abort, Limiter, Sender } from "./http.js";
-import { JOURNAL_KIND, JOURNAL_VERSION, Journal, changedFiles, fingerprint, readJournal } from "./journal.js";
+import { Limiter, Sender } from "./http.js";
+import { Journal, fingerprint, readJournal } from "./journal.js";
 import { Progress, formatDuration, int } from "./progress.js";
-import { BatchRun, BatchRunV3, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
+import { BatchRun, BatchScan, batchCheckIso8601, batchCheckMapping, batchIso8601, batchOrderFiles } from "./wasm.js";
 import { FailuresFile } from "./failures.js";
 import { ioErrorMessage } from "./io-error.js";
 import { lockRun } from "./lock.js";
@@ -100,22 +100,6 @@ const SPEC = {
 
 const DAY_FILE = /^(customers|purchases|products|branches)[-_].*\.csv$/i;
 const DATE = /(\d{4}[_-]\d{2}[_-]\d{2})/;
-// Requests a row may take: [fewest, most].
-const COST = {
-  customers: () => [1, 2],
-  products: () => [1, 1],
-  branches: () => [0, 0],
-  purchases: (o) => (o.directUid ? [1, 1] : [2, o.initialize ? 3 : 2]),
-};
-// API v3: update else create; a purchase is posted first (a repeat adds the PUT, an unknown
-// customer created adds POST /users and the purchase again).
-const COST_V3 = {
-  customers: () => [1, 2],
-  products: () => [1, 2],
-  branches: () => [1, 2],
-  purchases: (o) => [1, o.initialize ? 3 : 2],
-};
-
 /** Setup problems: nothing was sent; exit 2. */
 class SetupError extends Error {
   constructor(message) {
@@ -310,15 +294,14 @@ export async function batchCommand(argv, io) {
   if (!v3 && dryRun && entities.has("purchases") && settings.salePoints === undefined) {
     throw new UsageError("--dry-run sends nothing, not even GET contest_sale_points: give --sale-points");
   }
-  let run;
+  settings.maxRetries = String(maxRetries);
   try {
-    run = v3 ? new BatchRunV3(settings) : new BatchRun(settings);
+    new BatchRun(api, settings, []).free(); // the settings, checked before anything is read
   } catch (e) {
     throw new UsageError(optionMessage(e));
   }
   const journalPath = o.journal ?? defaultPath(date, "journal");
   const failuresPath = o.failures ?? defaultPath(date, "failures");
-  let journalState = null;
   if (!dryRun) {
     // One run of a journal at a time, taken before the journal is even looked at; released
     // when the process exits, however it ends (a SIGKILL leaves it to the next run's pid check).
@@ -342,43 +325,29 @@ export async function batchCommand(argv, io) {
     }
     const fp = await fingerprint(pathOf.get(name), name, scan);
     scan.free();
-    prints.push({ ...fp, entity });
+    prints.push(fp);
     say(`  ${name.padEnd(32)} ${plural(fp.rows, entity === "purchases" ? "purchase" : "row").padStart(18)}  ${sizeText(fp.size)}`);
   }
+  const run = new BatchRun(api, settings, prints);
+  let resuming = false;
   if (o.resume && !dryRun) {
-    journalState = readJournal(journalPath);
-    if (journalState.error) throw new SetupError(`--resume: ${journalPath}: ${journalState.error}`);
-    const h = journalState.header;
-    if ((h.api ?? "v2") !== api) {
-      throw new SetupError(`--resume: ${journalPath} is a run on API ${h.api ?? "v2"}, not ${api}`);
+    const { text, size, durable } = readJournal(journalPath);
+    let r;
+    try {
+      r = run.resume(text, size, durable);
+    } catch (e) {
+      throw new SetupError(`--resume refused: ${e.message.replace(/^journal: /, "")}\n(${journalPath}) move it away, with ${journalPath}.length, to start a new run`);
     }
-    if ((!v3 && h.app_id !== settings.appId) || (h.base_url ?? null) !== (settings.baseUrl ?? null)) {
-      throw new SetupError(`--resume: ${journalPath} is a run for ${v3 ? "the API" : `app ${h.app_id}`} at ${h.base_url ?? "the default URL"}, not this one`);
-    }
-    const changed = changedFiles(h.files, prints);
-    if (changed) {
-      throw new SetupError(`--resume refused: the files changed since the interrupted run, rows would be mixed up:\n  ${changed.join("\n  ")}\nmove ${journalPath} away to start a new run`);
-    }
-    if (journalState.end?.log === "posted") {
-      say(`${journalPath}: this run finished on ${journalState.end.end} and its log was posted: nothing to do`);
+    if (r.posted) {
+      say(`${journalPath}: this run finished on ${r.posted} and its log was posted: nothing to do`);
       return 0;
     }
-    const r = run.resume(journalState.text);
-    say(`resuming ${journalPath}: ${plural(r.done, "row")} finished by the earlier run${r.inDoubt ? `, ${plural(r.inDoubt, "row")} in doubt (WoowUp is asked before they are sent again)` : ""}`);
+    resuming = true;
+    say(`resuming ${journalPath}: ${plural(r.done, "row")} finished by the earlier run${r.inDoubt ? `, ${plural(r.inDoubt, "row")} in doubt (settled before they are sent again)` : ""}`);
   }
 
   // 3. The estimate, from the rate.
-  const done = journalState ? run.totals() : null;
-  let low = 0;
-  let high = 0;
-  const costOpts = { directUid: !!settings.directUid, initialize: ["initialize", "create"].includes(settings.unknownCustomer) };
-  for (const f of prints) {
-    const finished = done ? done[f.entity].created + done[f.entity].updated : 0;
-    const left = Math.max(0, f.rows - finished);
-    const [a, b] = (v3 ? COST_V3 : COST)[f.entity](costOpts);
-    low += left * a;
-    high += left * b;
-  }
+  const [low, high] = run.estimate();
   const total = prints.reduce((s, f) => s + f.rows, 0);
   const span = (n) => formatDuration((n / rate) * 60);
   if (!dryRun) {
@@ -390,63 +359,36 @@ export async function batchCommand(argv, io) {
 
   if (dryRun) return dryRunFiles({ run, ordered, pathOf, io, processingTime: o["processing-time"] });
 
-  // 4. Setup reads: the sale points (when purchases are sent and none given), the branches.
+  // 4. Setup reads (API v2: the sale points when purchases are sent and none given, the branches).
   const limiter = new Limiter(rate);
-  let lastRetryNote = -Infinity;
+  let lastNote = -Infinity;
+  let progress = null;
   const sender = new Sender({
     limiter,
-    maxRetries,
     timeoutMs,
-    onRetry: (r) => {
+    onNote: (note) => {
       const t = performance.now();
-      if (t - lastRetryNote < 5000) return;
-      lastRetryNote = t;
-      (progress ? (t) => progress.say(t) : say)(`  ${r.reason === "network" ? r.error : "HTTP " + r.reason} from ${r.path}: retry ${r.attempt} in ${r.seconds} s (later retries are counted, not shown)`);
+      if (t - lastNote < 5000) return;
+      lastNote = t;
+      (progress ? (t) => progress.say(t) : say)(`  ${note} (later retries are counted, not shown)`);
     },
   });
-  let progress = null;
-  try {
-    if (!v3 && entities.has("purchases") && settings.salePoints === undefined) {
-      const res = await sender.exchange(run.salePointsRequest());
-      try {
-        say(`sale points: ${run.readSalePoints(res.status, res.body)} a currency unit (contest_sale_points)`);
-      } catch (e) {
-        throw new SetupError(`contest_sale_points: ${e.message}`);
-      }
-    }
-    if (!v3 && entities.has("branches")) {
-      const res = await sender.exchange(run.statsRequest());
-      try {
-        say(`branches WoowUp knows: ${run.readKnownBranches(res.status, res.body)} (apiv3/stats)`);
-      } catch (e) {
-        say(`warning: apiv3/stats unreadable (${e.message}): every branch row counts as updated`);
-      }
-    }
-  } catch (e) {
-    sender.stop("setup");
-    if (e instanceof Abort) {
+  for (const task of run.setup()) {
+    await sender.drive(task);
+    try {
+      say(run.finishSetup(task));
+    } catch (e) {
+      sender.stop("setup");
       say(`error: ${e.message}`);
       return e.code === "network_error" ? 3 : 2;
     }
-    throw e;
   }
 
   // 5. The journal and the failures file.
   ensureDir(journalPath);
   ensureDir(failuresPath);
   const journal = new Journal(journalPath);
-  if (!journalState) {
-    journal.write(JSON.stringify({
-      journal: JOURNAL_KIND,
-      version: JOURNAL_VERSION,
-      started: new Date().toISOString(),
-      ...(v3 ? { api: "v3" } : { app_id: settings.appId }),
-      base_url: settings.baseUrl ?? null,
-      files: prints.map(({ name, size, mtime, sha256, rows }) => ({ name, size, mtime, sha256, rows })),
-    }));
-  } else {
-    journal.write(JSON.stringify({ resumed: new Date().toISOString() }));
-  }
+  journal.write(resuming ? run.resumed(new Date().toISOString()) : run.header(new Date().toISOString()));
   const failures = new FailuresFile(failuresPath);
 
   // 6. The rows, file after file (purchases need the customers of the same day).
@@ -473,64 +415,37 @@ export async function batchCommand(argv, io) {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const check = async (job) => {
-    sender.counters.checks++;
-    const res = await sender.exchange(run.checkRequest(job));
-    try {
-      const landed = job.readCheck(res.status, res.body);
-      if (landed) sender.counters.landed++;
-      return landed;
-    } catch (e) {
-      progress.say(`  cannot tell whether ${job.file}:${job.line} ${job.key} reached WoowUp (${e.message}): sending it`);
-      return false;
-    }
-  };
-
   const handle = async (job) => {
     if (job.isFileError) {
       failures.write(job.failureLine());
-      progress.say(`${job.file}:${job.line}: ${job.reason}`);
+      progress.say(job.problem);
+      job.free();
       return;
     }
-    if (!run.prepare(job)) {
+    const task = run.start(job);
+    if (!task) {
       progress.skip();
       return;
     }
-    let req = job.next();
-    while (req) {
-      if (state.stopping) return; // not journaled: a resumed run does this row again
-      if (job.hasEffect) {
-        if (job.inDoubt && (await check(job))) {
-          req = job.next();
-          continue;
-        }
-        await journal.writeDurable(job.intentLine());
-      }
-      const res = await sender.exchange(req, {
-        effect: job.hasEffect ? "once" : "read",
-        check: async () => {
-          job.mayHaveLanded();
-          // v3: nothing to check, the create is sent again and its repeat settles it (core).
-          return job.inDoubt && (await check(job)) ? { landed: true } : undefined;
-        },
-      });
-      req = res.landed ? job.next() : job.feed(res.status, res.body);
+    if (!(await sender.drive(task, { journal, stopping: () => state.stopping }))) {
+      run.abandon(task); // not journaled: a resumed run does this row again
+      return;
     }
-    journal.write(run.record(job));
-    const outcome = job.outcome;
-    if (outcome === "failed") failures.write(job.failureLine());
-    progress.row(outcome);
+    const f = run.finish(task);
+    if (f.stop) {
+      stopWith(f.stop);
+      return;
+    }
+    journal.write(f.journal);
+    if (f.failure) failures.write(f.failure);
+    progress.row(f.outcome);
   };
 
   const worker = async (source) => {
     while (!state.stopping) {
       const job = await source.next();
       if (!job) return;
-      try {
-        await handle(job);
-      } finally {
-        job.free();
-      }
+      await handle(job);
     }
   };
 
@@ -538,13 +453,13 @@ export async function batchCommand(argv, io) {
   try {
     for (const [, name] of ordered) {
       if (state.stopping) break;
-      const source = new JobSource(run.file(name), pathOf.get(name));
+      const source = new JobSource(run.open(name), pathOf.get(name));
       try {
         const results = await Promise.allSettled(Array.from({ length: concurrency }, () => worker(source)));
         for (const r of results) {
           if (r.status === "rejected") {
             const e = r.reason;
-            stopWith(e instanceof Abort ? e.message : (ioErrorMessage(e) ?? `${name}: ${e?.stack ?? e}`));
+            stopWith(ioErrorMessage(e) ?? `${name}: ${e?.stack ?? e}`);
           }
         }
       } finally {
@@ -560,35 +475,13 @@ export async function batchCommand(argv, io) {
   const elapsed = (performance.now() - started) / 1000;
 
   // 7. The log, the end line, the summary.
-  const totals = run.totals();
-  const counters = sender.counters;
-  let log = "skipped";
-  let logError = null;
+  let log = { log: "skipped" };
   if (!state.abort && !o["no-log"]) {
-    const processingTime = o["processing-time"] ?? batchIso8601(Math.floor(Date.now() / 1000));
-    try {
-      const res = await sender.exchange(run.logRequest(processingTime), { effect: "idempotent" });
-      run.readLog(res.status, res.body);
-      log = "posted";
-    } catch (e) {
-      log = "refused";
-      logError = e.message;
-    }
+    const task = run.log(o["processing-time"] ?? batchIso8601(Math.floor(Date.now() / 1000)));
+    await sender.drive(task);
+    log = run.finishLog(task);
   }
-  if (!state.abort) {
-    journal.write(JSON.stringify({
-      end: new Date().toISOString(),
-      log,
-      ...(logError ? { log_error: logError } : {}),
-      seconds: Math.round(elapsed * 10) / 10,
-      requests: counters.requests,
-      retries: counters.retries,
-      retries_by_reason: counters.byReason,
-      checks: counters.checks,
-      landed: counters.landed,
-      totals,
-    }));
-  }
+  if (!state.abort) journal.write(run.end(new Date().toISOString(), log.log, log.error, elapsed));
   for (const file of [journal, failures]) {
     try {
       file.close();
@@ -601,14 +494,16 @@ export async function batchCommand(argv, io) {
   }
   limiter.close();
 
+  const { totals, counters } = JSON.parse(run.progress());
+  run.free();
   say("");
   for (const [entity] of ordered.filter(([e], i, a) => a.findIndex(([x]) => x === e) === i)) {
     const t = totals[entity];
     say(`${entity.padEnd(10)} ${int(t.created).padStart(8)} created ${int(t.updated).padStart(8)} updated ${int(t.failed).padStart(8)} failed${entity === "purchases" ? `   revenue ${totals.revenue}` : ""}`);
   }
-  const retryText = Object.entries(counters.byReason).map(([k, v]) => `${k}: ${v}`).join(", ");
+  const retryText = Object.entries(counters.retries_by_reason).map(([k, v]) => `${k}: ${v}`).join(", ");
   say(`${plural(counters.requests, "request")} in ${formatDuration(elapsed)}, ${plural(counters.retries, "retry", "retries")}${retryText ? ` (${retryText})` : ""}${counters.landed ? `, ${counters.landed} found already in WoowUp (not sent again)` : ""}`);
-  const failed = Object.values(totals).reduce((s, t) => s + (typeof t === "object" ? t.failed : 0), 0);
+  const failed = ["customers", "purchases", "products", "branches"].reduce((s, e) => s + totals[e].failed, 0);
   say(`journal: ${journalPath}`);
   if (failed || failures.count) say(`failures: ${failuresPath} (${plural(failures.count, "line")})`);
   if (state.abort) {
@@ -617,10 +512,10 @@ export async function batchCommand(argv, io) {
     return 3;
   }
   const logName = v3 ? "integration stats" : "connectors log";
-  if (log === "posted") say(`${logName}: posted`);
-  else if (log === "skipped") say(`${logName}: not posted (--no-log)`);
+  if (log.log === "posted") say(`${logName}: posted`);
+  else if (log.log === "skipped") say(`${logName}: not posted (--no-log)`);
   else {
-    say(`${logName}: refused: ${logError}`);
+    say(`${logName}: refused: ${log.error}`);
     say(`every row is done; run the same command with --resume to post the log`);
     return 3;
   }
@@ -639,17 +534,17 @@ async function dryRunFiles({ run, ordered, pathOf, io, processingTime }) {
     if (!io.stdout.write(text)) await new Promise((r) => io.stdout.once("drain", r));
   };
   for (const [, name] of ordered) {
-    const source = new JobSource(run.file(name), pathOf.get(name));
+    const source = new JobSource(run.open(name), pathOf.get(name));
     try {
       for (let job; (job = await source.next()); ) {
         try {
           if (job.isFileError) {
-            io.stderr.write(`${job.file}:${job.line}: ${job.reason}\n`);
+            io.stderr.write(`${job.problem}\n`);
             continue;
           }
-          out.push(job.dryRunLines() + "\n");
-          run.recordDry(job);
-          if (job.outcome === "failed") failed++;
+          const row = run.dryRun(job);
+          out.push(row.lines + "\n");
+          if (row.outcome === "failed") failed++;
           if (++lines % 1000 === 0) await flush();
         } finally {
           job.free();
@@ -659,7 +554,7 @@ async function dryRunFiles({ run, ordered, pathOf, io, processingTime }) {
       source.close();
     }
   }
-  out.push(run.dryRunLogLine(processingTime ?? batchIso8601(Math.floor(Date.now() / 1000))) + "\n");
+  out.push(run.dryRunLog(processingTime ?? batchIso8601(Math.floor(Date.now() / 1000))) + "\n");
   await flush();
   io.stderr.write(`dry run: ${plural(lines, "row")}, ${int(failed)} failing before anything is sent; the last line is the log request (statistics as if every request succeeded); nothing was sent\n`);
   return failed ? 1 : 0;

@@ -1,7 +1,8 @@
 // Sending: one pace for the whole run (WoowUp counts requests per account and minute),
-// bounded time per request. What each answer means (retry and how long, in doubt, stop) is
-// decided by the Rust core's engine (BatchAttempts): this file only sends, sleeps and reports.
-import { BatchAttempts, BatchPacer } from "./wasm.js";
+// bounded time per request. What to send, what each answer means (retry and how long, in
+// doubt, check, stop) and what to journal first is decided by the Rust core's tasks
+// (BatchTask): this file only sends, sleeps, appends and reports.
+import { BatchPacer } from "./wasm.js";
 
 /**
  * WoowUp's pace, on API v2 and v3 alike: the core's pacer (`woowup::v3::Pacer`: `perMinute`
@@ -77,22 +78,22 @@ function describe(error) {
 }
 
 /**
- * Sends requests with the rate limit and the retry rules. `counters` collects what happened:
- * requests, retries by reason, waits. `onRetry(info)` is told about each retry.
+ * Runs the core's tasks: sends their requests at the limiter's pace with a bounded time each,
+ * sleeps their waits, appends their journal lines. `counters` (requests sent, waits) are for
+ * the progress display; `onNote(text)` is told about each retry.
  */
 export class Sender {
-  constructor({ limiter, maxRetries, timeoutMs, onRetry }) {
+  constructor({ limiter, timeoutMs, onNote }) {
     this.limiter = limiter;
-    this.maxRetries = maxRetries;
     this.timeoutMs = timeoutMs;
-    this.onRetry = onRetry ?? (() => {});
+    this.onNote = onNote ?? (() => {});
     this.inflight = new Set();
     this.sleepers = new Set();
     this.stopped = null;
-    this.counters = { requests: 0, retries: 0, byReason: {}, checks: 0, landed: 0 };
+    this.counters = { requests: 0, retries: 0 };
   }
 
-  /** Cancels every request in flight; later calls throw `Abort(reason)`. */
+  /** Cancels every request in flight; later tasks end at once. */
   stop(reason) {
     this.stopped ??= reason;
     for (const c of this.inflight) c.abort(new Abort(reason));
@@ -114,7 +115,7 @@ export class Sender {
     });
   }
 
-  /** One attempt: `{ status, body, retryAfter }`, or throws the network error. */
+  /** One attempt: `{ status, headers, body }`, or throws the network error. */
   async attempt(req) {
     if (this.stopped) throw new Abort(this.stopped);
     const controller = new AbortController();
@@ -131,7 +132,7 @@ export class Sender {
       });
       const body = await res.text();
       this.limiter.observe?.(res.headers);
-      return { status: res.status, body, retryAfter: res.headers.get("retry-after") };
+      return { status: res.status, headers: [...res.headers], body };
     } catch (e) {
       if (this.stopped) throw new Abort(this.stopped);
       if (controller.signal.aborted && controller.signal.reason?.name === "TimeoutError") throw controller.signal.reason;
@@ -143,54 +144,36 @@ export class Sender {
   }
 
   /**
-   * Sends `req` until the core's engine says its answer is final. `effect` is what the request
-   * changes: "read", "idempotent" or "once" (a sale, a new customer: a lost or unreadable answer
-   * leaves it in doubt). Returns `{ status, body }` for the row to read. Throws `Abort` when the
-   * engine says stop (credentials refused, no answer after the retries, in doubt with nothing to
-   * check: a resumed run sends the row again after checking). `check()`, for requests in doubt,
-   * asks WoowUp whether the request landed: a value settles the exchange (returned as is),
-   * `undefined` sends it again.
+   * Runs a core task (BatchTask) to its end: `{ journal }` is appended with
+   * `journal.writeDurable` before going on, `{ send }` is sent when the pace allows and its
+   * answer (or its loss) fed back, `{ wait }` is slept. Resolves `true` when the task is done,
+   * `false` when the run stopped first (`stopping()`, or `stop()`): the task is then abandoned.
    */
-  async exchange(req, { effect = "read", check } = {}) {
-    const attempts = new BatchAttempts(effect, this.maxRetries);
-    const path = new URL(req.url).pathname;
-    try {
-      for (let attempt = 1; ; attempt++) {
+  async drive(task, { journal, stopping } = {}) {
+    for (;;) {
+      const step = task.next();
+      if (step.done) return true;
+      if (step.journal !== undefined) {
+        await journal.writeDurable(step.journal);
+      } else if (step.wait !== undefined) {
+        this.counters.retries++;
+        if (step.paceAll) this.limiter.pause(step.wait);
+        this.onNote(step.note);
+        await this.sleep(step.wait);
+        if (this.stopped) return false;
+      } else {
+        if (this.stopped || stopping?.()) return false;
         await this.limiter.take();
         let res;
-        let error;
         try {
-          res = await this.attempt(req);
+          res = await this.attempt(step.send);
         } catch (e) {
-          if (e instanceof Abort) throw e;
-          error = e;
+          if (e instanceof Abort) return false;
+          task.lost(e?.name === "TimeoutError" ? "timeout" : "network", describe(e), Date.now(), Math.random());
+          continue;
         }
-        const lost = error ? (error.name === "TimeoutError" ? "timeout" : "network") : undefined;
-        let d = attempts.judge(res?.status, res?.retryAfter ?? undefined, res?.body, lost, error && describe(error), Date.now() / 1000, Math.random());
-        if (d.decision === "deliver") return res;
-        if (d.decision === "stop") throw new Abort(`${d.message} (${req.method} ${path})`, d.code);
-        const reason = error ? "network" : String(res.status);
-        const doubt = d.decision === "in_doubt";
-        if (doubt) {
-          if (!check) throw new Abort(`${req.method} ${path}: HTTP ${res?.status ?? "no answer"}; the request may have reached WoowUp and cannot be checked`, "in_doubt");
-          d = attempts.retryAfterDoubt(Math.random());
-          if (d.decision === "stop") throw new Abort(`${d.message} (${req.method} ${path})`, d.code);
-        }
-        this.counters.retries++;
-        this.counters.byReason[reason] = (this.counters.byReason[reason] ?? 0) + 1;
-        if (res?.status === 429) this.limiter.pause(d.waitMs);
-        const seconds = Math.round(d.waitMs / 100) / 10;
-        this.onRetry({ reason, attempt, seconds, path, error: error && describe(error) });
-        await this.sleep(d.waitMs);
-        if (this.stopped) throw new Abort(this.stopped);
-        if (doubt) {
-          // Asked after the wait: a request the server was still processing has landed by then.
-          const settled = await check(reason);
-          if (settled !== undefined) return settled;
-        }
+        task.feed(res.status, res.headers, res.body, Date.now(), Math.random());
       }
-    } finally {
-      attempts.free();
     }
   }
 }

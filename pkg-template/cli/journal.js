@@ -1,21 +1,12 @@
-// The journal: one JSON object a line, appended as the run goes, so that an interrupted run
-// resumes without sending a row twice.
-//
-//   {"journal":"loyalty-connector batch","version":1,"app_id":…,"base_url":…,"files":[{name,size,mtime,sha256,rows}]}
-//   {"sending":"add_sale_points_by_uid","file":…,"line":…,"key":…,"uid":…,"nrofactura":…}   before a sale / a new customer
-//   {"file":…,"line":…,"key":…,"entity":…,"outcome":"created",…}                            each finished row (Rust's JournalEntry)
-//   {"resumed":"2019-03-12T…"}                                                               each resumption
-//   {"end":…,"log":"posted"|"refused"|"skipped",…}                                           the end of a run
+// The journal's file: lines appended as the run goes (the Rust core writes and reads every
+// line: src/batch/journal.rs), so that an interrupted run resumes without sending a row twice.
 //
 // Each line is written with one write(2) as it happens (a killed process loses nothing it
 // wrote); the file is fdatasync'd in batches (every 256 lines or second, at the end). A line
-// announcing a sale is durable before the sale is sent: writers wait for the next batch sync
-// (group commit: one fdatasync for all the intents written meanwhile).
+// announcing a write that must happen once is durable before that write is sent: writers wait
+// for the next batch sync (group commit: one fdatasync for all the intents written meanwhile).
 import { closeSync, createReadStream, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
-
-export const JOURNAL_KIND = "loyalty-connector batch";
-export const JOURNAL_VERSION = 1;
 
 /**
  * The journal's durable length is kept beside it (`<journal>.length`), rewritten after each sync:
@@ -107,49 +98,28 @@ export class Journal {
 }
 
 /**
- * Reads a journal for resuming: its header, its complete lines (text), whether it was cut in the
- * middle of a line (the cut part is removed from the file, so that new lines start clean), and
- * the end line of a run that finished.
+ * Reads a journal for resuming: its complete lines (text), its size on disk and the length the
+ * run last made durable (the core refuses a journal shorter than that: restored from an older
+ * copy). A line cut by the interruption is removed from the file, so that new lines start clean.
  */
 export function readJournal(path) {
   const fd = openSync(path, "r+");
   try {
     const size = fstatSync(fd).size;
-    let recorded = NaN;
+    let durable;
     try {
-      recorded = Number(readFileSync(lengthPath(path), "utf8").trim());
+      const recorded = Number(readFileSync(lengthPath(path), "utf8").trim());
+      if (Number.isSafeInteger(recorded)) durable = recorded;
     } catch {
       // No length beside it (a journal of an earlier version): nothing to compare.
     }
-    if (Number.isSafeInteger(recorded) && size < recorded) {
-      return { error: `it is ${size} bytes, shorter than the ${recorded} bytes the run made durable: restored from an older copy? Resuming would send again rows its lost lines record as sent; move it away (with ${lengthPath(path)}) to start over` };
-    }
     let text = readFileSync(fd, "utf8");
-    let cut = false;
     if (size > 0 && !text.endsWith("\n")) {
       const keep = text.lastIndexOf("\n") + 1;
       ftruncateSync(fd, Buffer.byteLength(text.slice(0, keep), "utf8"));
       text = text.slice(0, keep);
-      cut = true;
     }
-    const first = text.slice(0, text.indexOf("\n"));
-    let header;
-    try {
-      header = JSON.parse(first);
-    } catch {}
-    if (!header || header.journal !== JOURNAL_KIND) return { error: "its first line is not a loyalty-connector batch journal header" };
-    if (header.version !== JOURNAL_VERSION) return { error: `it is version ${header.version}, this CLI writes version ${JOURNAL_VERSION}` };
-    let end = null;
-    let pos = text.length - 1;
-    // The last line says whether the run finished.
-    const lastStart = text.lastIndexOf("\n", pos - 1) + 1;
-    const last = text.slice(lastStart, pos);
-    if (last.startsWith('{"end"')) {
-      try {
-        end = JSON.parse(last);
-      } catch {}
-    }
-    return { header, text, cut, end };
+    return { text, size, durable };
   } finally {
     closeSync(fd);
   }
@@ -165,19 +135,4 @@ export async function fingerprint(path, name, scan) {
   }
   const rows = scan ? scan.finish() : undefined;
   return { name, size: st.size, mtime: new Date(st.mtimeMs).toISOString(), sha256: hash.digest("hex"), rows };
-}
-
-/** Why the files differ from the journal's, or null. */
-export function changedFiles(recorded, current) {
-  const byName = new Map(recorded.map((f) => [f.name, f]));
-  const problems = [];
-  for (const f of current) {
-    const r = byName.get(f.name);
-    if (!r) problems.push(`${f.name} was not part of the interrupted run`);
-    else if (r.size !== f.size) problems.push(`${f.name} changed size (${r.size} → ${f.size} bytes)`);
-    else if (r.sha256 !== f.sha256) problems.push(`${f.name} changed content (same size, another SHA-256)`);
-    byName.delete(f.name);
-  }
-  for (const name of byName.keys()) problems.push(`${name} was part of the interrupted run and is missing now`);
-  return problems.length ? problems : null;
 }

@@ -16,14 +16,12 @@ export const lootly = {
 
 export const {
   BatchRun,
-  BatchRunV3,
   BatchPacer,
   BatchScan,
   batchOrderFiles,
   batchCheckMapping,
-  BatchAttempts,
   batchIso8601,
   batchCheckIso8601,
-  batchLogsRequest,
+  batchLogsTask,
   batchReadLogs,
 } = wasm;

@@ -1,8 +1,8 @@
 // `loyalty-connector woowup logs`: the records of WoowUp's connectors log (GET /v1/logs), to
 // check what a batch run posted.
 import { UsageError, integerOption, optionMessage, parseArgs } from "./args.js";
-import { Abort, Limiter, Sender } from "./http.js";
-import { batchLogsRequest, batchReadLogs } from "./wasm.js";
+import { Limiter, Sender } from "./http.js";
+import { batchLogsTask, batchReadLogs } from "./wasm.js";
 
 export const LOGS_HELP = `Usage: loyalty-connector woowup logs [options]
 
@@ -42,22 +42,24 @@ export async function logsCommand(argv, io) {
   if (o.limit) integerOption("limit", o.limit, 1, 1e6);
   const query = { apiKey, connectorsUrl: o["connectors-url"], entity: o.entity, page: o.page, limit: o.limit, from: o.from, to: o.to };
   for (const k of Object.keys(query)) if (query[k] === undefined) delete query[k];
-  let req;
+  let task;
   try {
-    req = batchLogsRequest(query);
+    task = batchLogsTask(query);
   } catch (e) {
     throw new UsageError(optionMessage(e));
   }
-  const sender = new Sender({ limiter: new Limiter(120), maxRetries: 3, timeoutMs: 30000 });
+  const sender = new Sender({ limiter: new Limiter(120), timeoutMs: 30000 });
   let records;
   try {
-    const res = await sender.exchange(req);
+    await sender.drive(task);
+    const res = task.answer();
     records = JSON.parse(batchReadLogs(res.status, res.body));
   } catch (e) {
-    io.stderr.write(`loyalty-connector woowup logs: ${e instanceof Abort ? e.message : e.message}\n`);
+    io.stderr.write(`loyalty-connector woowup logs: ${e.message}\n`);
     return 1;
   } finally {
     sender.stop("done");
+    task.free();
   }
   if (o.json) {
     io.stdout.write(JSON.stringify(records, null, 2) + "\n");

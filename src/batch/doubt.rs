@@ -20,11 +20,15 @@
 //!
 //! 429 answers are not in doubt: the request was refused before being processed.
 
+use super::journal::{Intent, JournalEntry};
+use super::plan::{Job, JobNext};
+use super::reader::RowRef;
+use crate::engine;
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
-use crate::php::{json_decode, json_encode, Array, Mode, Value};
+use crate::php::{json_encode, Array, Value};
+use crate::woowup::connectors::Outcome;
 use crate::woowup::{read_transactions, read_user_lookup, Client, Lookup, Repeat};
-use std::collections::HashMap;
 
 /// What a request changes in WoowUp, when it changes something that must happen once.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,105 +181,185 @@ pub fn is_repeated_invoice(effect: &Effect, status: u16, body: &str) -> Option<L
     })
 }
 
-fn identity(file: &str, line: u64, key: &str) -> String {
-    format!("{file}\u{0}{line}\u{0}{key}")
-}
+impl Effect {
+    /// The intent line written (durably) before the request is sent.
+    pub fn intent(&self, row: &RowRef) -> Intent {
+        let (nrofactura, email) = match self {
+            Effect::Sale { nrofactura, .. } => (Some(nrofactura.clone()), None),
+            Effect::NewCustomer { email, .. } => (None, Some(email.clone())),
+        };
+        let uid = match self {
+            Effect::Sale { uid, .. } | Effect::NewCustomer { uid, .. } => Some(uid.clone()),
+        };
+        Intent { sending: self.name().into(), file: row.file.to_string(), line: row.line, key: row.key.clone(), uid, nrofactura, email }
+    }
 
-/// The intent line written before sending a request with an effect: one JSON object,
-/// `{"sending": endpoint, "file", "line", "key", "uid", "nrofactura"|"email"}`.
-pub fn intent_line(file: &str, line: u64, key: &str, effect: &Effect) -> Result<String> {
-    let mut a = Array::new();
-    a.set("sending", Value::str(effect.name()));
-    a.set("file", Value::str(file));
-    a.set("line", Value::Int(i64::try_from(line).unwrap_or(i64::MAX)));
-    a.set("key", Value::str(key));
-    match effect {
-        Effect::Sale { uid, nrofactura } => {
-            a.set("uid", Value::str(uid.as_str()));
-            a.set("nrofactura", Value::str(nrofactura.as_str()));
-        }
-        Effect::NewCustomer { uid, email } => {
-            a.set("uid", Value::str(uid.as_str()));
-            a.set("email", Value::str(email.as_str()));
+    /// The effect an interrupted run announced and left without outcome.
+    pub fn of_intent(intent: &Intent) -> Option<Effect> {
+        match intent.sending.as_str() {
+            "add_sale_points_by_uid" => Some(Effect::Sale { uid: intent.uid.clone()?, nrofactura: intent.nrofactura.clone()? }),
+            "initialize_user" => Some(Effect::NewCustomer { uid: intent.uid.clone()?, email: intent.email.clone().unwrap_or_default() }),
+            _ => None,
         }
     }
-    json_encode(&Value::Array(a))
 }
 
-/// Whether a journal line is an intent line (cheap: its first key).
-pub fn is_intent_line(line: &str) -> bool {
-    line.trim_start().starts_with("{\"sending\":")
+/// An API v2 row as the run sends it: its [`Job`], and what the run knows of the requests of
+/// it that must happen once. A request in doubt is checked before it is sent again (the
+/// engine asks for the next request after its wait: the check comes first), and a repeat's
+/// refusal (the invoice exists) is read as the earlier attempt's success.
+#[derive(Clone, Debug)]
+pub struct V2Row {
+    pub job: Job,
+    client: Client,
+    /// What the pending request changes, when it must happen once.
+    effect: Option<Effect>,
+    /// The pending request is a customer lookup (its answer gives the `userapp_id`).
+    lookup: bool,
+    /// An effect that may have landed unanswered (from the journal, or after a lost answer).
+    doubt: Option<Effect>,
+    /// Put in doubt by the interrupted run's journal.
+    resumed_doubt: bool,
+    /// The request in flight is the check of the pending effect.
+    checking: bool,
+    /// The pending effect was checked and not found: send it.
+    checked: bool,
+    userapp_id: Option<String>,
+    /// How WoowUp showed that a request sent before had landed.
+    pub landed: Option<String>,
+    /// Checks sent.
+    pub checks: u64,
 }
 
-/// The rows of a journal whose last line is an intent: their request may have landed.
-#[derive(Clone, Debug, Default)]
-pub struct Doubts {
-    rows: HashMap<String, Effect>,
+/// Whether a request looks a customer up.
+pub fn is_lookup(r: &Request) -> bool {
+    r.method == Method::Get && {
+        let path = r.url.split('?').next().unwrap_or("");
+        path.ends_with("/user_by_uid") || path.ends_with("/user_by_email")
+    }
 }
 
-impl Doubts {
-    /// Reads a journal's lines in order: an intent puts its row in doubt, any later line of the
-    /// same row (`file`, `line`, `key`) takes it out. Unreadable lines are skipped here (the
-    /// journal reader reports them).
-    pub fn from_journal(journal: &str) -> Doubts {
-        let mut rows = HashMap::new();
-        for line in journal.lines().filter(|l| !l.trim().is_empty()) {
-            let Ok(v) = json_decode(line, Mode::Assoc) else { continue };
-            let Some(a) = v.as_array() else { continue };
-            let text = |k: &str| a.get_str(k).and_then(Value::as_str).map(str::to_string);
-            let (Some(file), Some(Value::Int(n))) = (text("file"), a.get_str("line")) else { continue };
-            let id = identity(&file, u64::try_from(*n).unwrap_or(0), &text("key").unwrap_or_default());
-            let effect = match text("sending").as_deref() {
-                Some("add_sale_points_by_uid") => {
-                    text("uid").zip(text("nrofactura")).map(|(uid, nrofactura)| Effect::Sale { uid, nrofactura })
-                }
-                Some("initialize_user") => text("uid").map(|uid| Effect::NewCustomer { uid, email: text("email").unwrap_or_default() }),
-                _ => None,
-            };
-            match effect {
-                Some(e) => {
-                    rows.insert(id, e);
-                }
-                None => {
-                    rows.remove(&id);
-                }
+impl V2Row {
+    /// `doubt`: the intent the interrupted run left for this row, if any.
+    pub fn new(job: Job, client: &Client, doubt: Option<&Intent>) -> V2Row {
+        let doubt = doubt.and_then(Effect::of_intent);
+        V2Row {
+            job,
+            client: client.clone(),
+            effect: None,
+            lookup: false,
+            resumed_doubt: doubt.is_some(),
+            doubt,
+            checking: false,
+            checked: false,
+            userapp_id: None,
+            landed: None,
+            checks: 0,
+        }
+    }
+
+    fn in_doubt(&self) -> bool {
+        match (&self.doubt, &self.effect) {
+            (Some(d), Some(e)) => std::mem::discriminant(d) == std::mem::discriminant(e),
+            _ => false,
+        }
+    }
+
+    /// The request to send now and what it changes, or `None` when the row is done.
+    pub fn next(&mut self) -> Option<(Request, engine::Effect)> {
+        let JobNext::Send(request) = self.job.next() else {
+            self.effect = None;
+            return None;
+        };
+        self.effect = effect_of(&request);
+        self.lookup = is_lookup(&request);
+        self.checking = false;
+        if self.in_doubt() && !self.checked {
+            if let Some(check) = self.effect.as_ref().and_then(|e| e.check_request(&self.client, self.userapp_id.as_deref()).ok()) {
+                self.checking = true;
+                self.checks += 1;
+                return Some((check, engine::Effect::Read));
             }
         }
-        Doubts { rows }
+        let effect = match (&self.effect, request.method) {
+            (Some(_), _) => engine::Effect::Once,
+            (None, Method::Get) => engine::Effect::Read,
+            (None, _) => engine::Effect::Idempotent,
+        };
+        Some((request, effect))
     }
 
-    /// The effect in doubt for this row, if any.
-    pub fn get(&self, file: &str, line: u64, key: &str) -> Option<&Effect> {
-        self.rows.get(&identity(file, line, key))
+    /// The intent to journal before the pending request is sent (not for a check).
+    pub fn intent(&self) -> Option<Intent> {
+        (!self.checking).then(|| self.effect.as_ref().map(|e| e.intent(&self.job.row))).flatten()
     }
 
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-}
-
-/// A journal line that is not a row's outcome (the header, an intent, the end) must not reach
-/// [`super::Resume::from_journal`]: the outcome lines of a journal text.
-pub fn outcome_lines(journal: &str) -> String {
-    let mut out = String::with_capacity(journal.len());
-    for line in journal.lines() {
-        let t = line.trim_start();
-        if t.is_empty() || is_intent_line(t) || !t.starts_with("{\"file\":") {
-            continue;
+    /// The answer to the request of [`V2Row::next`].
+    pub fn feed(&mut self, status: u16, body: &str) {
+        if self.checking {
+            self.checking = false;
+            let found = self.effect.as_ref().map(|e| e.read_check(status, body));
+            match found {
+                Some(Ok(Some(landed))) => {
+                    self.job.feed(landed.status, &landed.body);
+                    self.landed = Some(landed.evidence);
+                }
+                // Not found, or the answer says nothing readable: send it (a repeat is refused
+                // and that refusal settles it).
+                _ => self.checked = true,
+            }
+            return;
         }
-        out.push_str(line);
-        out.push('\n');
+        if self.lookup {
+            if let Ok(Lookup::Found { user }) = read_user_lookup(status, body) {
+                self.userapp_id = user.userapp_id.or(user.service_uid);
+            }
+        }
+        let repeated = match (&self.doubt, &self.effect) {
+            (Some(_), Some(effect)) => is_repeated_invoice(effect, status, body),
+            _ => None,
+        };
+        match repeated {
+            Some(landed) => {
+                self.job.feed(landed.status, &landed.body);
+                self.landed = Some(landed.evidence);
+            }
+            None => {
+                self.job.feed(status, body);
+            }
+        }
+        self.checked = false;
     }
-    out
-}
 
-/// Refuses an intent for a request without effect (a programming error in the caller).
-pub fn require(effect: Option<&Effect>) -> Result<&Effect> {
-    effect.ok_or_else(|| LoyaltyError::invalid("job", "the pending request changes nothing in WoowUp"))
+    /// The pending request may have landed unanswered: `true` when it can be settled (checked,
+    /// or its repeat read), which is every request that must happen once.
+    pub fn may_have_landed(&mut self) -> bool {
+        if self.checking || self.effect.is_none() {
+            return false;
+        }
+        self.doubt = self.effect.clone();
+        self.checked = false;
+        true
+    }
+
+    /// The journal entry of the finished row.
+    pub fn entry(&self) -> Result<JournalEntry> {
+        let outcome = self.job.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
+        let mut entry = JournalEntry::of_row(&self.job.row, outcome, self.job.reason(), self.job.detail());
+        if let Some(evidence) = &self.landed {
+            entry.detail = Some(match entry.detail.take() {
+                Some(d) => format!("{d} ({evidence}: sent before, not again)"),
+                None => format!("{evidence}: sent before, not again"),
+            });
+        }
+        // A customer whose initialize_user was in flight when the run stopped is found now: the
+        // interrupted run added them.
+        if self.resumed_doubt && entry.outcome == Outcome::Updated && matches!(self.doubt, Some(Effect::NewCustomer { .. })) {
+            entry.outcome = Outcome::Created;
+            entry.detail = Some("initialize_user: added by the interrupted run (found in WoowUp)".into());
+        }
+        Ok(entry)
+    }
 }
 
 #[cfg(test)]
@@ -353,20 +437,18 @@ mod tests {
     }
 
     #[test]
-    fn doubts_of_a_journal() {
-        let e = Effect::Sale { uid: "u".into(), nrofactura: "A-1".into() };
-        let f = Effect::Sale { uid: "u".into(), nrofactura: "A-2".into() };
-        let journal = format!(
-            "{{\"journal\":1}}\n{}\n{}\n{{\"file\":\"p.csv\",\"line\":2,\"key\":\"A-1\",\"outcome\":\"created\"}}\n{{\"file\":\"p.csv\",\"li",
-            intent_line("p.csv", 2, "A-1", &e).unwrap(),
-            intent_line("p.csv", 5, "A-2", &f).unwrap(),
-        );
-        let d = Doubts::from_journal(&journal);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d.get("p.csv", 5, "A-2"), Some(&f));
-        assert_eq!(d.get("p.csv", 2, "A-1"), None);
-        let outcomes = outcome_lines(&journal);
-        assert_eq!(outcomes.lines().count(), 2, "{outcomes}");
-        assert!(outcomes.starts_with("{\"file\":\"p.csv\",\"line\":2"));
+    fn intents_read_back_as_their_effect() {
+        let row = RowRef::of_invalid(crate::woowup::connectors::Tally::new(crate::woowup::connectors::Entity::Purchases, None), &crate::woowup::connectors::RowError {
+            entity: crate::woowup::connectors::Entity::Purchases,
+            file: "p.csv".into(),
+            line: 5,
+            key: Some("A-2".into()),
+            reason: String::new(),
+        });
+        for e in [Effect::Sale { uid: "u".into(), nrofactura: "A-2".into() }, Effect::NewCustomer { uid: "7".into(), email: "a@b.co".into() }] {
+            let intent = e.intent(&row);
+            assert_eq!((intent.file.as_str(), intent.line, intent.key.as_str()), ("p.csv", 5, "A-2"));
+            assert_eq!(Effect::of_intent(&intent), Some(e));
+        }
     }
 }

@@ -480,6 +480,12 @@ impl Job {
         }
     }
 
+    /// The journal line of the finished row.
+    pub fn journal_entry(&self) -> Result<super::JournalEntry> {
+        let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
+        Ok(super::JournalEntry::of_row(&self.row, outcome, self.reason(), self.detail()))
+    }
+
     /// Counts the finished job (and keeps its error when it failed). Call once, when done.
     pub fn record(&self, stats: &mut StatsCollector) -> Result<()> {
         let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;

@@ -12,26 +12,24 @@
 //!
 //! **In doubt.** A create whose answer was lost (a kill, a 5xx, a network error) may have landed.
 //! WoowUp deduplicates every create the batch sends, so the job never needs a separate check:
-//! it is marked in doubt ([`V3Job::may_have_landed`], or [`V3Resume`] from an intent line the
-//! earlier run wrote, [`V3Job::intent_line`]) and sent again; an answer then showing that the
+//! it is marked in doubt ([`V3Job::may_have_landed`], or by the run from an intent the earlier
+//! run journaled, [`V3Job::intent`]) and sent again; an answer then showing that the
 //! row exists (a repeated invoice, an existing customer, a product or branch whose update
 //! succeeds) is the earlier attempt's success and counts as **created**, once.
 //!
 //! The run's log is `POST /integration-stats` ([`integration_stats`]).
 
 use super::csv::CsvOptions;
-use super::doubt::{is_intent_line, outcome_lines};
-use super::journal::{JournalEntry, Resume};
+use super::journal::{Intent, JournalEntry};
 use super::plan::JobNext;
 use super::reader::{FileParser, Parsed, Row, RowRef};
 use super::rows::{entity_of_file, CustomerRow, Mapping, ProductRow, Purchase};
 use crate::decimal::Decimal;
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
-use crate::php::{json_decode, json_encode, Array, Mode, Object, Value};
+use crate::php::{Array, Object, Value};
 use crate::woowup::connectors::{Entity, Outcome, RowError, StatsCollector};
 use crate::woowup::v3::{read, Answer, Client, FailureKind, RecordOptions, RecordOrder, RecordOutcome, SkipReason, V3Flow, V3Next};
-use std::collections::HashSet;
 
 /// Turns rows into API v3 jobs. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -343,15 +341,10 @@ impl V3Job {
         self.in_doubt
     }
 
-    /// The journal line announcing the pending create: `{"sending", "file", "line", "key"}`.
-    pub fn intent_line(&self) -> Result<String> {
-        let sending = self.pending_create().ok_or_else(|| LoyaltyError::invalid("job", "the pending request creates nothing"))?;
-        let mut a = Array::new();
-        a.set("sending", text(sending));
-        a.set("file", text(&self.row.file));
-        a.set("line", Value::Int(i64::try_from(self.row.line).unwrap_or(i64::MAX)));
-        a.set("key", text(&self.row.key));
-        json_encode(&Value::Array(a))
+    /// The intent journaled before the pending create is sent.
+    pub fn intent(&self) -> Option<Intent> {
+        let sending = self.pending_create()?;
+        Some(Intent { sending: sending.into(), file: self.row.file.to_string(), line: self.row.line, key: self.row.key.clone(), uid: None, nrofactura: None, email: None })
     }
 
     fn done(&mut self, outcome: Outcome, note: String) -> JobNext {
@@ -458,61 +451,7 @@ impl V3Job {
     /// The journal line of the finished row (the same line as API v2's).
     pub fn journal_entry(&self) -> Result<JournalEntry> {
         let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        Ok(JournalEntry {
-            file: self.row.file.to_string(),
-            line: self.row.line,
-            key: self.row.key.clone(),
-            outcome,
-            tally: self.row.tally.clone(),
-            reason: self.reason.clone(),
-            detail: self.detail.clone(),
-        })
-    }
-}
-
-fn identity(file: &str, line: u64, key: &str) -> String {
-    format!("{file}\u{0}{line}\u{0}{key}")
-}
-
-/// What an interrupted v3 run left in its journal: the rows it finished (counted into the
-/// statistics) and the rows whose last line is an intent (a create that may have landed).
-#[derive(Clone, Debug, Default)]
-pub struct V3Resume {
-    pub done: Resume,
-    in_doubt: HashSet<String>,
-}
-
-impl V3Resume {
-    pub fn from_journal(journal: &str, stats: &mut StatsCollector) -> Result<V3Resume> {
-        let done = Resume::from_journal(&outcome_lines(journal), stats)?;
-        let mut in_doubt = HashSet::new();
-        for line in journal.lines() {
-            let Ok(v) = json_decode(line, Mode::Assoc) else { continue };
-            let Some(a) = v.as_array() else { continue };
-            let get = |k: &str| a.get_str(k).and_then(Value::as_str).unwrap_or_default().to_string();
-            let Some(Value::Int(n)) = a.get_str("line") else { continue };
-            let id = identity(&get("file"), u64::try_from(*n).unwrap_or(0), &get("key"));
-            if is_intent_line(line) {
-                in_doubt.insert(id);
-            } else {
-                in_doubt.remove(&id);
-            }
-        }
-        Ok(V3Resume { done, in_doubt })
-    }
-
-    /// Whether the earlier run finished this row (skip it).
-    pub fn finished(&self, row: &RowRef) -> bool {
-        self.done.contains(row)
-    }
-
-    /// Whether a create of this row may have landed unanswered.
-    pub fn in_doubt(&self, row: &RowRef) -> bool {
-        self.in_doubt.contains(&identity(&row.file, row.line, &row.key))
-    }
-
-    pub fn doubts(&self) -> usize {
-        self.in_doubt.len()
+        Ok(JournalEntry::of_row(&self.row, outcome, self.reason(), self.detail()))
     }
 }
 
@@ -559,39 +498,6 @@ pub fn integration_stats(stats: &StatsCollector, processed: &[Entity]) -> Result
 }
 
 impl V3Job {
-    /// The dry-run line of a job not yet fed: its first request (credentials redacted), or its
-    /// outcome when nothing is sent.
-    pub fn dry_run_line(&self) -> Result<String> {
-        let mut a = Array::new();
-        a.set("file", text(&self.row.file));
-        a.set("line", Value::Int(i64::try_from(self.row.line).unwrap_or(i64::MAX)));
-        a.set("key", text(&self.row.key));
-        a.set("entity", text(self.row.tally.entity.as_str()));
-        match self.next() {
-            JobNext::Send(request) => a.set("request", super::journal::request_json(&request)?),
-            JobNext::Done(outcome) => {
-                a.set("outcome", text(outcome.as_str()));
-                if let Some(reason) = self.reason() {
-                    a.set("reason", text(reason));
-                }
-            }
-        }
-        json_encode(&Value::Array(a))
-    }
-
-    /// The failures-file line: `{file, line, key, entity, reason, code}`.
-    pub fn failure_line(&self) -> Result<String> {
-        let opt = |s: Option<&str>| s.map_or(Value::Null, Value::str);
-        let mut a = Array::new();
-        a.set("file", text(&self.row.file));
-        a.set("line", Value::Int(i64::try_from(self.row.line).unwrap_or(i64::MAX)));
-        a.set("key", text(&self.row.key));
-        a.set("entity", text(self.row.tally.entity.as_str()));
-        a.set("reason", opt(self.reason()));
-        a.set("code", opt(self.code()));
-        json_encode(&Value::Array(a))
-    }
-
     /// Counts the finished job into `stats` (its error kept when it failed).
     pub fn record(&self, stats: &mut StatsCollector) -> Result<JournalEntry> {
         let entry = self.journal_entry()?;
@@ -604,6 +510,7 @@ impl V3Job {
 mod tests {
     use super::*;
     use crate::batch::reader::FileReader;
+    use crate::php::json_encode;
 
     fn jobs(name: &str, csv: &str) -> Vec<V3Job> {
         let planner = V3Planner::new(&Client::new("k").unwrap(), RecordOptions::default());
@@ -649,13 +556,9 @@ mod tests {
         let (s, b) = env(200, "ok");
         assert_eq!(job.feed(s, &b), JobNext::Done(Outcome::Created));
         assert!(job.detail().unwrap_or_default().contains("sent before"));
-        // A resumed run: the intent line without outcome puts the row in doubt.
-        let intent = job.intent_line().unwrap_err();
-        assert_eq!(intent.code(), "invalid_field");
+        assert_eq!(job.intent(), None, "done: nothing pending");
         let fresh = jobs("purchases-2019_03_11.csv", PURCHASE).remove(0);
-        let journal = format!("{{\"journal\":\"h\"}}\n{}\n", fresh.intent_line().unwrap());
-        let resume = V3Resume::from_journal(&journal, &mut StatsCollector::new()).unwrap();
-        assert!(resume.in_doubt(&fresh.row) && !resume.finished(&fresh.row));
+        assert_eq!(fresh.intent().map(|i| i.sending), Some("POST /purchases".to_string()));
     }
 
     #[test]

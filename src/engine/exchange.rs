@@ -133,6 +133,11 @@ impl<M: Machine> Exchange<M> {
         &self.machine
     }
 
+    /// The outcome, once the exchange is over.
+    pub fn done(&self) -> Option<&M::Outcome> {
+        self.done.as_ref()
+    }
+
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

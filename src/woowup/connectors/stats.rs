@@ -38,7 +38,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The four entities of the connectors log, in the order the payload lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Entity {
     Customers,
     Purchases,
@@ -75,7 +76,8 @@ impl fmt::Display for Entity {
 }
 
 /// What became of one row (a customer, a whole purchase, a product, a branch).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Created,
     Updated,
