@@ -12,7 +12,7 @@
 //! is measured from outside (`/usr/bin/time`).
 
 use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::{JobNext, Mapping, PlanOptions, Planner, Work};
+use loyalty_connector::batch::{JobNext, Mapping, Plan, PlanOptions, Planner, Work};
 use loyalty_connector::woowup::{Client, Decimal};
 use std::io::BufReader;
 use std::time::Instant;

@@ -8,7 +8,7 @@
 //! sending), with rows per second.
 
 use loyalty_connector::batch::csv::CsvOptions;
-use loyalty_connector::batch::{FileParser, FileReader, JobNext, Mapping, Parsed, PlanOptions, Planner, Work};
+use loyalty_connector::batch::{FileParser, FileReader, JobNext, Mapping, Parsed, Plan, PlanOptions, Planner, Work};
 use loyalty_connector::woowup::connectors::Entity;
 use loyalty_connector::woowup::{Client, Decimal};
 use std::io::BufReader;

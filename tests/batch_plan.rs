@@ -5,7 +5,7 @@
 use loyalty_connector::batch::csv::CsvOptions;
 use loyalty_connector::batch::dry_run::v2_lines;
 use loyalty_connector::batch::journal::{Header, KIND, VERSION};
-use loyalty_connector::batch::{order_files, Job, JobNext, Journal, JournalLine, Mapping, PlanOptions, Planner, Work};
+use loyalty_connector::batch::{order_files, Job, JobNext, Journal, JournalLine, Mapping, Plan, PlanOptions, Planner, Work};
 use loyalty_connector::http::{Method, Request};
 use loyalty_connector::woowup::connectors::{log_request, ConnectorsConfig, Entity, Outcome, StatsCollector};
 use loyalty_connector::woowup::{Client, Decimal, UnknownCustomer};
@@ -90,7 +90,7 @@ fn the_sample_day_end_to_end() {
                 Work::Job(mut job) => {
                     let o = drive(&mut job, &mut sent);
                     job.record(&mut stats).unwrap();
-                    outcomes.push((job.row.key.clone(), o, job.reason().map(str::to_string)));
+                    outcomes.push((job.row.key.clone(), o, job.ending().reason().map(str::to_string)));
                     journal.push_str(&job.journal_entry().unwrap().to_json());
                     journal.push('\n');
                 }
@@ -178,7 +178,7 @@ fn initializing_unknown_customers_of_purchases() {
     let steps: Vec<&str> = sent.iter().map(endpoint).collect();
     assert_eq!(steps, ["user_by_email", "initialize_user", "add_sale_points_by_uid"]);
     assert!(sent[2].body.as_deref().unwrap().contains("uid=new-1&points=15&"), "ceil(1.5 × 10) = 15: {:?}", sent[2].body);
-    assert_eq!(job.detail(), Some("15 points, transaction 2424"));
+    assert_eq!(job.ending().detail(), Some("15 points, transaction 2424"));
 }
 
 #[test]
@@ -250,7 +250,7 @@ fn amounts_beyond_woowups_limits_fail_their_row() {
     for w in works {
         let Work::Job(mut job) = w else { panic!() };
         let outcome = drive(&mut job, &mut sent);
-        reasons.push((outcome, job.reason().map(str::to_string)));
+        reasons.push((outcome, job.ending().reason().map(str::to_string)));
     }
     // The CSV reads 19 digits; WoowUp's numbers hold 18, as Decimal::parse says.
     assert_eq!(reasons[0].0, Outcome::Failed);

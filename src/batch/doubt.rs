@@ -345,7 +345,7 @@ impl V2Row {
     /// The journal entry of the finished row.
     pub fn entry(&self) -> Result<JournalEntry> {
         let outcome = self.job.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        let mut entry = JournalEntry::of_row(&self.job.row, outcome, self.job.reason(), self.job.detail());
+        let mut entry = JournalEntry::of_row(&self.job.row, outcome, self.job.ending().reason(), self.job.ending().detail());
         if let Some(evidence) = &self.landed {
             entry.detail = Some(match entry.detail.take() {
                 Some(d) => format!("{d} ({evidence}: sent before, not again)"),

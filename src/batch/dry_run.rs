@@ -56,7 +56,7 @@ fn line(row: &RowRef, next: JobNext, reason: Option<&str>) -> Result<String> {
 
 /// An API v3 row's line.
 pub fn v3_lines(job: &V3Job) -> Result<String> {
-    line(&job.row, job.next(), job.reason())
+    line(&job.row, job.next(), job.ending().reason())
 }
 
 /// An API v2 row's lines: the first request, and for a purchase whose first request looks the
@@ -64,7 +64,7 @@ pub fn v3_lines(job: &V3Job) -> Result<String> {
 /// so; the uid is the file's, or a placeholder naming the email), so that points and items can
 /// be checked before sending.
 pub fn v2_lines(job: &Job) -> Result<String> {
-    let mut out = line(&job.row, job.next(), job.reason())?;
+    let mut out = line(&job.row, job.next(), job.ending().reason())?;
     if let (Entity::Purchases, JobNext::Send(lookup)) = (job.row.tally.entity, job.next()) {
         if let Some(user) = assumed_user(&lookup) {
             let mut then = job.clone();

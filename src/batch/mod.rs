@@ -7,6 +7,7 @@ pub mod csv;
 pub mod doubt;
 pub mod drive;
 pub mod dry_run;
+pub mod ending;
 pub mod journal;
 pub mod plan;
 pub mod reader;
@@ -15,7 +16,7 @@ pub mod run;
 pub mod v3;
 
 pub use journal::{FileFacts, Journal, JournalEntry, JournalLine};
-pub use plan::{order_files, FileJobs, Job, JobNext, PlanOptions, Planner, Work, PROCESSING_ORDER};
+pub use plan::{order_files, FileJobs, Job, JobNext, Plan, PlanOptions, Planner, Work, PROCESSING_ORDER};
 pub use reader::{FileParser, FileReader, Parsed, Row, RowRef, MAX_INVOICE_LINES};
 pub use rows::{entity_of_file, Mapping};
 pub use run::{Api, FileRows, Finished, Item, LogState, Resumption, Run, RowJob, Settings, Stop, Task, TaskStep};

@@ -32,6 +32,7 @@
 //!   a branch WoowUp already lists is *updated*, another one *created*; without that list every
 //!   branch row is *updated* (branches must exist in WoowUp before purchases name them).
 
+use super::ending::Ending;
 use super::reader::{FileParser, FileReader, Parsed, Row, RowRef};
 use super::rows::{entity_of_file, CustomerRow, Mapping, ProductRow, Purchase};
 use super::csv::CsvOptions;
@@ -109,13 +110,49 @@ pub struct Planner {
     options: PlanOptions,
 }
 
-/// What the caller does with one item of a file.
+/// What the caller does with one item of a file (`J`: API v2's [`Job`] or v3's `V3Job`).
 #[derive(Debug)]
-pub enum Work {
+pub enum Work<J = Job> {
     /// A row to send (or one that already failed: its job is done at once).
-    Job(Box<Job>),
+    Job(Box<J>),
     /// A problem with the file itself: keep it (`StatsCollector::keep_error`), count nothing.
     FileError(RowError),
+}
+
+/// What turns rows into jobs: API v2's [`Planner`], v3's `V3Planner`.
+pub trait Plan: Clone {
+    type Job;
+    /// The job of a row.
+    fn job(&self, r: RowRef, row: Row) -> Self::Job;
+    /// A job already failed (a row that does not read).
+    fn failed(row: RowRef, code: &'static str, reason: String) -> Self::Job;
+
+    /// The job of a parsed item (an invalid row is a job already failed).
+    fn work(&self, parsed: Parsed) -> Work<Self::Job> {
+        match parsed {
+            Parsed::Row(r, row) => Work::Job(Box::new(self.job(r, row))),
+            Parsed::Invalid(tally, error) => Work::Job(Box::new(Self::failed(RowRef::of_invalid(tally, &error), "invalid_row", error.reason))),
+            Parsed::FileError(e) => Work::FileError(e),
+        }
+    }
+
+    /// The jobs of one file read from `reader`; `name` is the file name (it says the entity).
+    fn jobs<'a, R: BufRead + 'a>(&'a self, reader: R, name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<impl Iterator<Item = Work<Self::Job>> + 'a> {
+        let parser = file_parser(name, mapping, limits)?;
+        Ok(FileReader::new(reader, parser).map(move |p| self.work(p)))
+    }
+
+    /// The push form of [`Plan::jobs`], for callers that receive the file in chunks.
+    fn file_jobs(&self, name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<FileJobs<Self>> {
+        Ok(FileJobs { parser: file_parser(name, mapping, limits)?, planner: self.clone() })
+    }
+}
+
+fn file_parser(name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<FileParser> {
+    let entity = entity_of_file(name).ok_or_else(|| {
+        LoyaltyError::invalid("file", format!("{name:?}: expected customers-, purchases-, products- or branches-YYYY_MM_DD.csv"))
+    })?;
+    FileParser::new(entity, name, mapping, limits)
 }
 
 /// What to do next with a job.
@@ -145,13 +182,8 @@ enum State {
 pub struct Job {
     pub row: RowRef,
     state: State,
-    /// Why the row failed, once it has.
-    reason: Option<String>,
-    /// The failure's stable code: a `LoyaltyError` code, a skip reason (`unknown_customer`,
-    /// `zero_sale_points`, `customer_without_uid`) or `invalid_row`.
-    code: Option<&'static str>,
-    /// What WoowUp said, for the journal (transaction id, message).
-    detail: Option<String>,
+    /// How it ended (outcome, reason and code, or WoowUp's detail), once it has.
+    ending: Ending,
 }
 
 fn text(e: &LoyaltyError) -> String {
@@ -170,17 +202,8 @@ impl Planner {
         &self.options
     }
 
-    /// The job of a parsed item (an invalid row is a job already failed).
-    pub fn work(&self, parsed: Parsed) -> Work {
-        match parsed {
-            Parsed::Row(r, row) => Work::Job(Box::new(self.job(r, row))),
-            Parsed::Invalid(tally, error) => Work::Job(Box::new(Job::failed(RowRef::of_invalid(tally, &error), "invalid_row", error.reason))),
-            Parsed::FileError(e) => Work::FileError(e),
-        }
-    }
-
     /// The job of a row.
-    pub fn job(&self, r: RowRef, row: Row) -> Job {
+    fn row_job(&self, r: RowRef, row: Row) -> Job {
         let state = match row {
             Row::Customer(c) => self.customer(&c),
             Row::Purchase(p) => self.purchase(p),
@@ -191,7 +214,7 @@ impl Planner {
             })),
         };
         match state {
-            Ok(state) => Job { row: r, state, reason: None, detail: None, code: None },
+            Ok(state) => Job { row: r, state, ending: Ending::default() },
             Err(e) => Job::failed(r, e.code(), text(&e)),
         }
     }
@@ -282,41 +305,29 @@ impl Planner {
         };
         Ok(State::Product(self.client.save_product(&product)?))
     }
+}
 
-    /// The jobs of one file read from `reader`; `name` is the file name (it says the entity).
-    pub fn jobs<'a, R: BufRead + 'a>(
-        &'a self,
-        reader: R,
-        name: &str,
-        mapping: &Mapping,
-        limits: CsvOptions,
-    ) -> Result<impl Iterator<Item = Work> + 'a> {
-        let parser = self.parser(name, mapping, limits)?;
-        Ok(FileReader::new(reader, parser).map(move |p| self.work(p)))
+impl Plan for Planner {
+    type Job = Job;
+
+    fn job(&self, r: RowRef, row: Row) -> Job {
+        self.row_job(r, row)
     }
 
-    /// The push form of [`Planner::jobs`], for callers that receive the file in chunks.
-    pub fn file_jobs(&self, name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<FileJobs> {
-        Ok(FileJobs { parser: self.parser(name, mapping, limits)?, planner: self.clone() })
-    }
-
-    fn parser(&self, name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<FileParser> {
-        let entity = entity_of_file(name).ok_or_else(|| {
-            LoyaltyError::invalid("file", format!("{name:?}: expected customers-, purchases-, products- or branches-YYYY_MM_DD.csv"))
-        })?;
-        FileParser::new(entity, name, mapping, limits)
+    fn failed(row: RowRef, code: &'static str, reason: String) -> Job {
+        Job::failed(row, code, reason)
     }
 }
 
 /// Jobs of one file fed in chunks: [`FileJobs::feed`], [`FileJobs::next_work`] until `None`,
 /// and [`FileJobs::finish`] at the end of the file (then `next_work` again).
 #[derive(Debug)]
-pub struct FileJobs {
+pub struct FileJobs<P = Planner> {
     parser: FileParser,
-    planner: Planner,
+    planner: P,
 }
 
-impl FileJobs {
+impl<P: Plan> FileJobs<P> {
     pub fn entity(&self) -> Entity {
         self.parser.entity()
     }
@@ -329,7 +340,7 @@ impl FileJobs {
         self.parser.finish();
     }
 
-    pub fn next_work(&mut self) -> Option<Work> {
+    pub fn next_work(&mut self) -> Option<Work<P::Job>> {
         self.parser.next_item().map(|p| self.planner.work(p))
     }
 }
@@ -343,7 +354,7 @@ fn is_created_message(message: Option<&str>) -> bool {
 
 impl Job {
     fn failed(row: RowRef, code: &'static str, reason: String) -> Job {
-        Job { row, state: State::Done(Outcome::Failed), reason: Some(reason), detail: None, code: Some(code) }
+        Job { row, state: State::Done(Outcome::Failed), ending: Ending::failed(code, reason) }
     }
 
     /// The request to send now, or the outcome. Calling it again gives the same answer.
@@ -374,33 +385,20 @@ impl Job {
         }
     }
 
-    /// Why the row failed.
-    pub fn reason(&self) -> Option<&str> {
-        self.reason.as_deref()
-    }
-
-    /// The stable code of the failure (see [`Job`]'s field), once the row failed.
-    pub fn code(&self) -> Option<&'static str> {
-        self.code
+    /// Why it failed, or what WoowUp said.
+    pub fn ending(&self) -> &Ending {
+        &self.ending
     }
 
     fn fail(&mut self, code: &'static str, reason: String) -> JobNext {
-        self.code = Some(code);
-        self.done(Outcome::Failed, Some(reason))
+        self.state = State::Done(Outcome::Failed);
+        self.ending.fail(code, reason);
+        JobNext::Done(Outcome::Failed)
     }
 
-    /// What WoowUp answered that is worth keeping (transaction id, points, message).
-    pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
-    }
-
-    fn done(&mut self, outcome: Outcome, reason: Option<String>) -> JobNext {
+    fn done(&mut self, outcome: Outcome, note: Option<String>) -> JobNext {
         self.state = State::Done(outcome);
-        if outcome == Outcome::Failed {
-            self.reason = reason.or_else(|| Some("failed".into()));
-        } else if reason.is_some() {
-            self.detail = reason;
-        }
+        self.ending.end(outcome, note);
         JobNext::Done(outcome)
     }
 
@@ -482,16 +480,11 @@ impl Job {
 
     /// The journal line of the finished row.
     pub fn journal_entry(&self) -> Result<super::JournalEntry> {
-        let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        Ok(super::JournalEntry::of_row(&self.row, outcome, self.reason(), self.detail()))
+        self.ending.entry(&self.row, self.outcome())
     }
 
     /// Counts the finished job (and keeps its error when it failed). Call once, when done.
-    pub fn record(&self, stats: &mut StatsCollector) -> Result<()> {
-        let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        match outcome {
-            Outcome::Failed => stats.record_failure(&self.row.tally, self.row.error(self.reason.clone().unwrap_or_default())),
-            o => stats.record(&self.row.tally, o),
-        }
+    pub fn record(&self, stats: &mut StatsCollector) -> Result<super::JournalEntry> {
+        self.ending.record(&self.row, self.outcome(), stats)
     }
 }

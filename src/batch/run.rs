@@ -25,10 +25,10 @@ use super::csv::CsvOptions;
 use super::doubt::V2Row;
 use super::dry_run::{self, request_json};
 use super::journal::{Counters, End, FileFacts, Header, Journal, JournalLine, Resumed, Totals, KIND, VERSION};
-use super::plan::{self, order_files, FileJobs, Job, JobNext, PlanOptions, Planner};
+use super::plan::{order_files, FileJobs, Job, JobNext, Plan, PlanOptions, Planner, Work as PlanWork};
 use super::reader::RowRef;
 use super::rows::{entity_of_file, Mapping};
-use super::v3::{integration_stats, V3FileJobs, V3Job, V3Planner, V3Work, MAX_LISTED_FAILURES};
+use super::v3::{integration_stats, V3FileJobs, V3Job, V3Planner, MAX_LISTED_FAILURES};
 use crate::engine::{self, Answer, Backoff, Exchange, Machine, Next, Policy, Step};
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
@@ -604,12 +604,12 @@ impl FileRows {
     pub fn next(&mut self) -> Option<Item> {
         Some(match self {
             FileRows::V2(f) => match f.next_work()? {
-                plan::Work::Job(job) => Item::Row(RowJob::V2(job)),
-                plan::Work::FileError(e) => Item::FileError(e),
+                PlanWork::Job(job) => Item::Row(RowJob::V2(job)),
+                PlanWork::FileError(e) => Item::FileError(e),
             },
             FileRows::V3(f) => match f.next_work()? {
-                V3Work::Job(job) => Item::Row(RowJob::V3(job)),
-                V3Work::FileError(e) => Item::FileError(e),
+                PlanWork::Job(job) => Item::Row(RowJob::V3(job)),
+                PlanWork::FileError(e) => Item::FileError(e),
             },
         })
     }
@@ -632,8 +632,8 @@ impl RowJob {
 
     pub fn reason(&self) -> Option<&str> {
         match self {
-            RowJob::V2(j) => j.reason(),
-            RowJob::V3(j) => j.reason(),
+            RowJob::V2(j) => j.ending().reason(),
+            RowJob::V3(j) => j.ending().reason(),
         }
     }
 }
@@ -847,8 +847,8 @@ impl Task {
 
     fn code(&self) -> Option<&'static str> {
         match self.exchange.machine() {
-            Work::V2(row) => row.job.code(),
-            Work::V3(job) => job.code(),
+            Work::V2(row) => row.job.ending().code(),
+            Work::V3(job) => job.ending().code(),
             Work::Read { .. } => None,
         }
     }

@@ -19,16 +19,16 @@
 //!
 //! The run's log is `POST /integration-stats` ([`integration_stats`]).
 
-use super::csv::CsvOptions;
+use super::ending::Ending;
 use super::journal::{Intent, JournalEntry};
-use super::plan::JobNext;
-use super::reader::{FileParser, Parsed, Row, RowRef};
-use super::rows::{entity_of_file, CustomerRow, Mapping, ProductRow, Purchase};
+use super::plan::{FileJobs, JobNext, Plan, Work};
+use super::reader::{Row, RowRef};
+use super::rows::{CustomerRow, ProductRow, Purchase};
 use crate::decimal::Decimal;
 use crate::error::{LoyaltyError, Result};
 use crate::http::{Method, Request};
 use crate::php::{Array, Object, Value};
-use crate::woowup::connectors::{Entity, Outcome, RowError, StatsCollector};
+use crate::woowup::connectors::{Entity, Outcome, StatsCollector};
 use crate::woowup::v3::{read, Answer, Client, FailureKind, RecordOptions, RecordOrder, RecordOutcome, SkipReason, V3Flow, V3Next};
 
 /// Turns rows into API v3 jobs. Cheap to clone.
@@ -39,12 +39,9 @@ pub struct V3Planner {
 }
 
 /// What the caller does with one item of a file.
-#[derive(Debug)]
-pub enum V3Work {
-    Job(Box<V3Job>),
-    /// A problem with the file itself: keep it, count nothing.
-    FileError(RowError),
-}
+pub type V3Work = Work<V3Job>;
+/// The jobs of one file fed in chunks.
+pub type V3FileJobs = FileJobs<V3Planner>;
 
 /// The entities sent as "update, else create".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,9 +65,8 @@ enum State {
 pub struct V3Job {
     pub row: RowRef,
     state: State,
-    reason: Option<String>,
-    code: Option<&'static str>,
-    detail: Option<String>,
+    /// Why it failed, or what WoowUp said.
+    ending: Ending,
     /// A create of this row may have landed unanswered.
     in_doubt: bool,
 }
@@ -94,17 +90,8 @@ impl V3Planner {
         V3Planner { client: client.clone(), options }
     }
 
-    /// The job of a parsed item (an invalid row is a job already failed).
-    pub fn work(&self, parsed: Parsed) -> V3Work {
-        match parsed {
-            Parsed::Row(r, row) => V3Work::Job(Box::new(self.job(r, row))),
-            Parsed::Invalid(tally, error) => V3Work::Job(Box::new(V3Job::failed(RowRef::of_invalid(tally, &error), "invalid_row", error.reason))),
-            Parsed::FileError(e) => V3Work::FileError(e),
-        }
-    }
-
     /// The job of a row; a row WoowUp would refuse fails here, before anything is sent.
-    pub fn job(&self, r: RowRef, row: Row) -> V3Job {
+    fn row_job(&self, r: RowRef, row: Row) -> V3Job {
         let state = match row {
             Row::Customer(c) => self.customer(&c),
             Row::Purchase(p) => self.purchase(p),
@@ -117,7 +104,7 @@ impl V3Planner {
             }
         };
         match state {
-            Ok(state) => V3Job { row: r, state, reason: None, code: None, detail: None, in_doubt: false },
+            Ok(state) => V3Job { row: r, state, ending: Ending::default(), in_doubt: false },
             Err(e) => V3Job::failed(r, e.code(), e.to_string()),
         }
     }
@@ -216,34 +203,17 @@ impl V3Planner {
         let create = self.client.create_product(&body)?;
         Ok(State::Upsert { what: Upserted::Product, update, create, creating: false })
     }
-
-    /// The push form: a file fed in chunks.
-    pub fn file_jobs(&self, name: &str, mapping: &Mapping, limits: CsvOptions) -> Result<V3FileJobs> {
-        let entity = entity_of_file(name).ok_or_else(|| {
-            LoyaltyError::invalid("file", format!("{name:?}: expected customers-, purchases-, products- or branches-YYYY_MM_DD.csv"))
-        })?;
-        Ok(V3FileJobs { parser: FileParser::new(entity, name, mapping, limits)?, planner: self.clone() })
-    }
 }
 
-/// The jobs of one file fed in chunks: `feed`, `next_work` until `None`, `finish` at the end.
-#[derive(Debug)]
-pub struct V3FileJobs {
-    parser: FileParser,
-    planner: V3Planner,
-}
+impl Plan for V3Planner {
+    type Job = V3Job;
 
-impl V3FileJobs {
-    pub fn feed(&mut self, chunk: &[u8]) {
-        self.parser.feed(chunk);
+    fn job(&self, r: RowRef, row: Row) -> V3Job {
+        self.row_job(r, row)
     }
 
-    pub fn finish(&mut self) {
-        self.parser.finish();
-    }
-
-    pub fn next_work(&mut self) -> Option<V3Work> {
-        self.parser.next_item().map(|p| self.planner.work(p))
+    fn failed(row: RowRef, code: &'static str, reason: String) -> V3Job {
+        V3Job::failed(row, code, reason)
     }
 }
 
@@ -272,7 +242,7 @@ const SENT_BEFORE: &str = "sent before, not again";
 
 impl V3Job {
     fn failed(row: RowRef, code: &'static str, reason: String) -> V3Job {
-        V3Job { row, state: State::Done(Outcome::Failed), reason: Some(reason), code: Some(code), detail: None, in_doubt: false }
+        V3Job { row, state: State::Done(Outcome::Failed), ending: Ending::failed(code, reason), in_doubt: false }
     }
 
     /// The request to send now, or the outcome.
@@ -294,16 +264,9 @@ impl V3Job {
         }
     }
 
-    pub fn reason(&self) -> Option<&str> {
-        self.reason.as_deref()
-    }
-
-    pub fn code(&self) -> Option<&'static str> {
-        self.code
-    }
-
-    pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+    /// Why it failed, or what WoowUp said.
+    pub fn ending(&self) -> &Ending {
+        &self.ending
     }
 
     /// Whether the pending request creates something (journal its intent first).
@@ -349,16 +312,14 @@ impl V3Job {
 
     fn done(&mut self, outcome: Outcome, note: String) -> JobNext {
         self.state = State::Done(outcome);
-        match outcome {
-            Outcome::Failed => self.reason = Some(note),
-            _ => self.detail = Some(note),
-        }
+        self.ending.end(outcome, Some(note));
         JobNext::Done(outcome)
     }
 
     fn fail(&mut self, code: &'static str, reason: String) -> JobNext {
-        self.code = Some(code);
-        self.done(Outcome::Failed, reason)
+        self.state = State::Done(Outcome::Failed);
+        self.ending.fail(code, reason);
+        JobNext::Done(Outcome::Failed)
     }
 
     /// Advances with the status and body answering [`V3Job::next`]'s request.
@@ -450,8 +411,7 @@ impl V3Job {
 
     /// The journal line of the finished row (the same line as API v2's).
     pub fn journal_entry(&self) -> Result<JournalEntry> {
-        let outcome = self.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        Ok(JournalEntry::of_row(&self.row, outcome, self.reason(), self.detail()))
+        self.ending.entry(&self.row, self.outcome())
     }
 }
 
@@ -500,23 +460,23 @@ pub fn integration_stats(stats: &StatsCollector, processed: &[Entity]) -> Result
 impl V3Job {
     /// Counts the finished job into `stats` (its error kept when it failed).
     pub fn record(&self, stats: &mut StatsCollector) -> Result<JournalEntry> {
-        let entry = self.journal_entry()?;
-        entry.replay(stats)?;
-        Ok(entry)
+        self.ending.record(&self.row, self.outcome(), stats)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::reader::FileReader;
+    use crate::batch::csv::CsvOptions;
+    use crate::batch::Mapping;
     use crate::php::json_encode;
 
     fn jobs(name: &str, csv: &str) -> Vec<V3Job> {
         let planner = V3Planner::new(&Client::new("k").unwrap(), RecordOptions::default());
-        let parser = FileParser::new(entity_of_file(name).unwrap(), name, &Mapping::default(), CsvOptions::default()).unwrap();
-        FileReader::new(csv.as_bytes(), parser)
-            .filter_map(|p| match planner.work(p) {
+        planner
+            .jobs(csv.as_bytes(), name, &Mapping::default(), CsvOptions::default())
+            .unwrap()
+            .filter_map(|w| match w {
                 V3Work::Job(j) => Some(*j),
                 V3Work::FileError(_) => None,
             })
@@ -555,7 +515,7 @@ mod tests {
         job.feed(s, &b);
         let (s, b) = env(200, "ok");
         assert_eq!(job.feed(s, &b), JobNext::Done(Outcome::Created));
-        assert!(job.detail().unwrap_or_default().contains("sent before"));
+        assert!(job.ending().detail().unwrap_or_default().contains("sent before"));
         assert_eq!(job.intent(), None, "done: nothing pending");
         let fresh = jobs("purchases-2019_03_11.csv", PURCHASE).remove(0);
         assert_eq!(fresh.intent().map(|i| i.sending), Some("POST /purchases".to_string()));
@@ -566,10 +526,10 @@ mod tests {
         let mut job = jobs("purchases-2019_03_11.csv", PURCHASE).remove(0);
         let (s, b) = env(404, "user_not_found");
         assert_eq!(job.feed(s, &b), JobNext::Done(Outcome::Failed));
-        assert_eq!(job.code(), Some("unknown_customer"));
+        assert_eq!(job.ending().code(), Some("unknown_customer"));
         let half = "invoice_number,customer_email,sku,product_name,quantity,unit_price\nF-2,a@b.co,A-1,Tea,1.5,2\n";
         let job = jobs("purchases-2019_03_11.csv", half).remove(0);
-        assert_eq!((job.outcome(), job.code()), (Some(Outcome::Failed), Some("invalid_field")));
+        assert_eq!((job.outcome(), job.ending().code()), (Some(Outcome::Failed), Some("invalid_field")));
     }
 
     #[test]
