@@ -3,7 +3,9 @@
 //! quoting reads back unchanged.
 
 use loyalty_connector::batch::csv::{CsvOptions, CsvParser, CsvReader};
-use loyalty_connector::batch::{FileParser, FileReader, Mapping, Parsed};
+use loyalty_connector::batch::run::Item;
+use loyalty_connector::batch::{FileFacts, FileParser, FileReader, Journal, Mapping, Parsed, Run, Settings};
+use std::collections::BTreeMap;
 use loyalty_connector::decimal::Decimal;
 use loyalty_connector::woowup::connectors::{
     read_log_response, read_logs_response, read_stats_response, strip_trailing_commas, Entity, Outcome, StatsCollector,
@@ -60,6 +62,19 @@ fn decimal() -> impl Strategy<Value = Decimal> {
         2 => a.checked_mul_normalized(b).and_then(|p| p.checked_mul_normalized(c)).unwrap_or(b),
         _ => a.checked_mul(b).and_then(|p| p.checked_add(c)).unwrap_or(c),
     })
+}
+
+/// Journal-like lines: the real kinds with hostile values, and noise.
+fn journal_line() -> impl Strategy<Value = String> {
+    let text = r#"[a-zA-Z0-9 "\\{}:,.-]{0,12}"#;
+    prop_oneof![
+        (text, 0u64..5, text).prop_map(|(f, l, k)| format!(r#"{{"sending":"POST /purchases","file":{f:?},"line":{l},"key":{k:?}}}"#)),
+        (0u64..5, text, text).prop_map(|(l, o, r)| format!(r#"{{"file":"purchases-2019_03_11.csv","line":{l},"key":"F-1","entity":"purchases","outcome":{o:?},"revenue":{r:?}}}"#)),
+        Just(r#"{"file":"purchases-2019_03_11.csv","line":2,"key":"F-1","entity":"purchases","outcome":"created","revenue":"3"}"#.to_string()),
+        Just(r#"{"sending":"add_sale_points_by_uid","file":"purchases-2019_03_11.csv","line":2,"key":"F-1"}"#.to_string()),
+        text.prop_map(|t| format!(r#"{{"end":{t:?},"log":"posted","requests":-1}}"#)),
+        ".{0,40}",
+    ]
 }
 
 fn entity() -> impl Strategy<Value = Entity> {
@@ -136,6 +151,32 @@ proptest! {
         let _ = read_logs_response(status, &text);
         let _ = read_stats_response(status, &text);
         let _ = read_log_response(status, &text);
+    }
+
+    /// A journal is outside input (a file anyone may have edited): whatever its lines, reading it
+    /// and resuming from it end in an answer or a `LoyaltyError`, never a panic, and a resumed
+    /// run's rows then start (or are skipped) without one.
+    #[test]
+    fn journals_never_panic(lines in proptest::collection::vec(journal_line(), 0..8), cut in 0usize..40) {
+        let header = r#"{"journal":"loyalty-connector batch","version":1,"files":[{"name":"purchases-2019_03_11.csv","size":3,"sha256":"ab"}]}"#;
+        let mut text = format!("{header}\n{}", lines.join("\n"));
+        let mut keep = text.len().saturating_sub(cut);
+        while !text.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        text.truncate(keep);
+        let _ = Journal::read(&text);
+        let values = BTreeMap::from([("apiKey".to_string(), "k".to_string())]);
+        let files = vec![FileFacts { name: "purchases-2019_03_11.csv".into(), size: 3, mtime: String::new(), sha256: "ab".into(), rows: 1 }];
+        let mut run = Run::new(Settings::from_values("v3", &values).unwrap(), files).unwrap();
+        if run.resume(&text, text.len() as u64, None).is_ok() {
+            let mut rows = run.open("purchases-2019_03_11.csv").unwrap();
+            rows.feed(b"invoice_number,customer_email,total\nF-1,a@b.co,3\n");
+            rows.finish();
+            while let Some(Item::Row(job)) = rows.next() {
+                let _ = run.start(job);
+            }
+        }
     }
 
     #[test]
