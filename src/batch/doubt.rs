@@ -24,7 +24,7 @@ use super::journal::{Intent, JournalEntry};
 use super::plan::{Job, JobNext};
 use super::reader::RowRef;
 use crate::engine;
-use crate::error::{LoyaltyError, Result};
+use crate::error::Result;
 use crate::http::{Method, Request};
 use crate::php::{json_encode, Array, Value};
 use crate::woowup::connectors::Outcome;
@@ -344,8 +344,7 @@ impl V2Row {
 
     /// The journal entry of the finished row.
     pub fn entry(&self) -> Result<JournalEntry> {
-        let outcome = self.job.outcome().ok_or_else(|| LoyaltyError::invalid("job", "not finished"))?;
-        let mut entry = JournalEntry::of_row(&self.job.row, outcome, self.job.ending().reason(), self.job.ending().detail());
+        let mut entry = self.job.journal_entry()?;
         if let Some(evidence) = &self.landed {
             entry.detail = Some(match entry.detail.take() {
                 Some(d) => format!("{d} ({evidence}: sent before, not again)"),

@@ -166,7 +166,8 @@ pub enum JobNext {
 
 #[derive(Clone, Debug)]
 enum State {
-    Done(Outcome),
+    /// Over: the outcome is the job's `Ending`'s.
+    Done,
     /// Customer: looking up, with the `initialize_user` request to send if WoowUp does not know
     /// the customer (or why it cannot be sent).
     FindCustomer(Request, std::result::Result<Request, String>),
@@ -208,10 +209,11 @@ impl Planner {
             Row::Customer(c) => self.customer(&c),
             Row::Purchase(p) => self.purchase(p),
             Row::Product(p) => self.product(&p),
-            Row::Branch(b) => Ok(State::Done(match &self.options.known_branches {
-                Some(known) if !known.contains(&b.name) => Outcome::Created,
-                _ => Outcome::Updated,
-            })),
+            Row::Branch(b) => {
+                let mut job = Job { row: r, state: State::Done, ending: Ending::default() };
+                job.ending.end(if self.options.known_branches.as_ref().is_some_and(|k| !k.contains(&b.name)) { Outcome::Created } else { Outcome::Updated }, None);
+                return job;
+            }
         };
         match state {
             Ok(state) => Job { row: r, state, ending: Ending::default() },
@@ -354,13 +356,13 @@ fn is_created_message(message: Option<&str>) -> bool {
 
 impl Job {
     fn failed(row: RowRef, code: &'static str, reason: String) -> Job {
-        Job { row, state: State::Done(Outcome::Failed), ending: Ending::failed(code, reason) }
+        Job { row, state: State::Done, ending: Ending::failed(code, reason) }
     }
 
     /// The request to send now, or the outcome. Calling it again gives the same answer.
     pub fn next(&self) -> JobNext {
         match &self.state {
-            State::Done(o) => JobNext::Done(*o),
+            State::Done => self.ending.done(),
             State::FindCustomer(r, _) | State::InitializeUser(r) | State::Product(r) | State::DirectSale(r, _) => {
                 JobNext::Send(r.clone())
             }
@@ -372,44 +374,26 @@ impl Job {
         }
     }
 
-    /// Whether the job is over.
-    pub fn is_done(&self) -> bool {
-        matches!(self.state, State::Done(_))
-    }
-
-    /// The outcome, once done.
-    pub fn outcome(&self) -> Option<Outcome> {
-        match self.state {
-            State::Done(o) => Some(o),
-            _ => None,
-        }
-    }
-
     /// Why it failed, or what WoowUp said.
     pub fn ending(&self) -> &Ending {
         &self.ending
     }
 
     fn fail(&mut self, code: &'static str, reason: String) -> JobNext {
-        self.state = State::Done(Outcome::Failed);
-        self.ending.fail(code, reason);
-        JobNext::Done(Outcome::Failed)
+        self.state = State::Done;
+        self.ending.fail(code, reason)
     }
 
     fn done(&mut self, outcome: Outcome, note: Option<String>) -> JobNext {
-        self.state = State::Done(outcome);
-        self.ending.end(outcome, note);
-        JobNext::Done(outcome)
+        self.state = State::Done;
+        self.ending.end(outcome, note)
     }
 
     /// Advances with the HTTP status and body answering the request of [`Job::next`].
     pub fn feed(&mut self, status: u16, body: &str) -> JobNext {
-        let state = std::mem::replace(&mut self.state, State::Done(Outcome::Failed));
+        let state = std::mem::replace(&mut self.state, State::Done);
         match state {
-            State::Done(o) => {
-                self.state = State::Done(o);
-                JobNext::Done(o)
-            }
+            State::Done => self.ending.done(),
             State::FindCustomer(_, init) => match read_user_lookup(status, body) {
                 Err(e) => self.fail(e.code(), format!("user lookup: {e}")),
                 Ok(Lookup::Found { .. }) => self.done(Outcome::Updated, Some("already in the program".into())),
@@ -480,11 +464,11 @@ impl Job {
 
     /// The journal line of the finished row.
     pub fn journal_entry(&self) -> Result<super::JournalEntry> {
-        self.ending.entry(&self.row, self.outcome())
+        self.ending.entry(&self.row)
     }
 
     /// Counts the finished job (and keeps its error when it failed). Call once, when done.
     pub fn record(&self, stats: &mut StatsCollector) -> Result<super::JournalEntry> {
-        self.ending.record(&self.row, self.outcome(), stats)
+        self.ending.record(&self.row, stats)
     }
 }

@@ -53,7 +53,8 @@ enum Upserted {
 
 #[derive(Clone, Debug)]
 enum State {
-    Done(Outcome),
+    /// Over: the outcome is the job's `Ending`'s.
+    Done,
     /// `update` first; `create` when WoowUp does not know the row (`creating`: the create is
     /// the pending request).
     Upsert { what: Upserted, update: Request, create: Request, creating: bool },
@@ -242,25 +243,18 @@ const SENT_BEFORE: &str = "sent before, not again";
 
 impl V3Job {
     fn failed(row: RowRef, code: &'static str, reason: String) -> V3Job {
-        V3Job { row, state: State::Done(Outcome::Failed), ending: Ending::failed(code, reason), in_doubt: false }
+        V3Job { row, state: State::Done, ending: Ending::failed(code, reason), in_doubt: false }
     }
 
     /// The request to send now, or the outcome.
     pub fn next(&self) -> JobNext {
         match &self.state {
-            State::Done(o) => JobNext::Done(*o),
+            State::Done => self.ending.done(),
             State::Upsert { update, create, creating, .. } => JobNext::Send(if *creating { create.clone() } else { update.clone() }),
             State::Purchase(flow) => match flow.next() {
                 V3Next::Send(r) => JobNext::Send(r),
                 V3Next::Done(_) => JobNext::Done(Outcome::Failed), // turned into State::Done by feed
             },
-        }
-    }
-
-    pub fn outcome(&self) -> Option<Outcome> {
-        match self.state {
-            State::Done(o) => Some(o),
-            _ => None,
         }
     }
 
@@ -311,25 +305,20 @@ impl V3Job {
     }
 
     fn done(&mut self, outcome: Outcome, note: String) -> JobNext {
-        self.state = State::Done(outcome);
-        self.ending.end(outcome, Some(note));
-        JobNext::Done(outcome)
+        self.state = State::Done;
+        self.ending.end(outcome, Some(note))
     }
 
     fn fail(&mut self, code: &'static str, reason: String) -> JobNext {
-        self.state = State::Done(Outcome::Failed);
-        self.ending.fail(code, reason);
-        JobNext::Done(Outcome::Failed)
+        self.state = State::Done;
+        self.ending.fail(code, reason)
     }
 
     /// Advances with the status and body answering [`V3Job::next`]'s request.
     pub fn feed(&mut self, status: u16, body: &str) -> JobNext {
-        let state = std::mem::replace(&mut self.state, State::Done(Outcome::Failed));
+        let state = std::mem::replace(&mut self.state, State::Done);
         match state {
-            State::Done(o) => {
-                self.state = State::Done(o);
-                JobNext::Done(o)
-            }
+            State::Done => self.ending.done(),
             State::Upsert { what, update, create, creating } => {
                 let name = match what {
                     Upserted::Customer => "customer",
@@ -411,7 +400,7 @@ impl V3Job {
 
     /// The journal line of the finished row (the same line as API v2's).
     pub fn journal_entry(&self) -> Result<JournalEntry> {
-        self.ending.entry(&self.row, self.outcome())
+        self.ending.entry(&self.row)
     }
 }
 
@@ -460,7 +449,7 @@ pub fn integration_stats(stats: &StatsCollector, processed: &[Entity]) -> Result
 impl V3Job {
     /// Counts the finished job into `stats` (its error kept when it failed).
     pub fn record(&self, stats: &mut StatsCollector) -> Result<JournalEntry> {
-        self.ending.record(&self.row, self.outcome(), stats)
+        self.ending.record(&self.row, stats)
     }
 }
 
@@ -529,7 +518,7 @@ mod tests {
         assert_eq!(job.ending().code(), Some("unknown_customer"));
         let half = "invoice_number,customer_email,sku,product_name,quantity,unit_price\nF-2,a@b.co,A-1,Tea,1.5,2\n";
         let job = jobs("purchases-2019_03_11.csv", half).remove(0);
-        assert_eq!((job.outcome(), job.ending().code()), (Some(Outcome::Failed), Some("invalid_field")));
+        assert_eq!((job.ending().outcome(), job.ending().code()), (Some(Outcome::Failed), Some("invalid_field")));
     }
 
     #[test]
