@@ -3,7 +3,8 @@
 //! from its journal until it ends. A kill is a process kill (every written byte kept, a request
 //! in flight may have landed unanswered) or a crash (only what was made durable survives, plus
 //! a random part of the rest, possibly cut mid-line). Every sale is in the ledger once, sent
-//! once on v2 (a request in doubt is checked, not resent), and the log is posted once.
+//! once on v2 (a request in doubt is checked, not resent), and the log is posted once: a log
+//! whose answer a kill lost is in doubt, never sent again.
 
 #[path = "support/emulator.rs"]
 mod emulator;
@@ -78,7 +79,14 @@ struct Sim<'a> {
     durable: usize,
     budget: u64,
     crash: bool,
+    /// Dies at the log's request: `Some(true)` once it was sent (its answer lost), `Some(false)`
+    /// just before.
+    kill_at_log: Option<bool>,
     rng: &'a mut Rng,
+}
+
+fn is_log(request: &Request) -> bool {
+    request.url.ends_with("/v1/log") || request.url.ends_with("/integration-stats")
 }
 
 fn killed() -> io::Error {
@@ -106,6 +114,13 @@ impl Sim<'_> {
 
 impl Io for Sim<'_> {
     fn send(&mut self, request: &Request) -> io::Result<Answer> {
+        if let Some(sent) = self.kill_at_log.filter(|_| is_log(request)) {
+            if sent {
+                let _ = send(request);
+            }
+            self.die();
+            return Err(killed());
+        }
         if !self.step() {
             // Dead before sending, or after: then the request landed and its answer is lost.
             if self.rng.below(2) == 0 {
@@ -163,8 +178,9 @@ fn send(request: &Request) -> Answer {
     Answer::Response(response)
 }
 
-/// Runs the day to its end, killed `kills` times on the way; returns how many runs it took.
-fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, Vec<u8>>, kills: usize, rng: &mut Rng) -> usize {
+/// Runs the day to its end, killed `kills` times on the way (the first run also at its log,
+/// when `kill_at_log`); returns how many runs it took and what became of the log.
+fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, Vec<u8>>, kills: usize, kill_at_log: Option<bool>, rng: &mut Rng) -> (usize, LogState) {
     let mut clock_ms = T0;
     emu.control("woowup-v3", &format!(r#"{{"clock_ms": {T0}}}"#));
     let mut journal: Vec<u8> = Vec::new();
@@ -182,7 +198,7 @@ fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, 
             let text = String::from_utf8_lossy(&journal[..complete]).into_owned();
             let resumed = run.resume(&text, size, Some(durable as u64)).unwrap();
             if resumed.posted.is_some() {
-                return attempt;
+                return (attempt, LogState::Posted);
             }
             journal.truncate(complete);
             journal.extend_from_slice(format!("{}\n", run.resumed("again")).as_bytes());
@@ -190,7 +206,8 @@ fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, 
         }
         let budget = if attempt <= kills { 1 + rng.below(120) } else { u64::MAX };
         let crash = rng.below(2) == 0;
-        let mut sim = Sim { emu, clock_ms, files, journal: std::mem::take(&mut journal), durable, budget, crash, rng };
+        let kill_at_log = kill_at_log.filter(|_| attempt == 1);
+        let mut sim = Sim { emu, clock_ms, files, journal: std::mem::take(&mut journal), durable, budget, crash, kill_at_log, rng };
         let result = drive(&mut run, &mut sim, &DriveOptions { log: true, processing_time: DAY.into(), per_minute: Some(140) });
         clock_ms = sim.clock_ms + 60_000; // the next run starts a minute later
         emu.control("woowup-v3", "{\"advance_ms\": 60000}");
@@ -199,9 +216,10 @@ fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, 
         match result {
             Ok(summary) => {
                 assert!(summary.stopped.is_none(), "{:?}", summary.stopped);
-                assert_eq!(summary.log, Some(LogState::Posted));
                 assert_eq!(summary.totals.failed(), 0, "{:?}", summary.totals);
-                return attempt;
+                let log = summary.log.expect("the log is sent");
+                assert!(matches!(log, LogState::Posted | LogState::InDoubt(_)), "{log:?}");
+                return (attempt, log);
             }
             Err(e) => assert_eq!(e.to_string(), "killed"),
         }
@@ -233,7 +251,7 @@ fn api_v2_killed_at_random_points_sends_every_sale_once() {
         ("connectorsUrl".to_string(), emu.url.clone()),
     ]);
     let settings = Settings::from_values("v2", &values).unwrap();
-    let runs = run_to_the_end(&emu, &settings, &files, 8, &mut rng);
+    let (runs, log) = run_to_the_end(&emu, &settings, &files, 8, None, &mut rng);
 
     let state = emu.state();
     let woowup = &state["woowup"];
@@ -245,7 +263,12 @@ fn api_v2_killed_at_random_points_sends_every_sale_once() {
     let new_users = woowup["users"].as_array().unwrap().iter().filter(|u| u["email"].as_str().unwrap_or_default().starts_with("new")).count();
     assert_eq!(new_users, 20);
     let logs = state["connectors"]["logs"].as_array().unwrap();
-    assert_eq!(logs.len(), 1, "one log");
+    if log == LogState::Posted {
+        assert_eq!(logs.len(), 1, "one log");
+    } else if logs.is_empty() {
+        return; // killed before the log went out: in doubt, never sent twice
+    }
+    assert_eq!(logs.len(), 1, "never two logs");
     let purchases = &logs[0]["stats"]["purchases"];
     assert_eq!((purchases["total_created"].as_u64(), purchases["total_failed"].as_u64()), (Some(150), Some(0)), "{purchases}");
     let customers = &logs[0]["stats"]["customers"];
@@ -262,21 +285,53 @@ fn api_v3_killed_at_random_points_stores_every_purchase_once() {
     let files = day(&known, 20, 150, &mut rng);
     let values = BTreeMap::from([("apiKey".to_string(), KEY.to_string()), ("baseUrl".to_string(), format!("{}/apiv3", emu.url))]);
     let settings = Settings::from_values("v3", &values).unwrap();
-    run_to_the_end(&emu, &settings, &files, 8, &mut rng);
-
+    let (_, log) = run_to_the_end(&emu, &settings, &files, 8, None, &mut rng);
     let state = emu.state();
     let account = &state["woowup_v3"]["accounts"][APP_ID];
-    let purchases = account["purchases"].as_array().unwrap();
-    assert_eq!(purchases.len(), 150, "every purchase stored");
-    let mut numbers: Vec<&str> = purchases.iter().map(|p| p["invoice_number"].as_str().unwrap_or_default()).collect();
-    numbers.sort_unstable();
-    numbers.dedup();
-    assert_eq!(numbers.len(), 150, "each once");
+    assert_purchases_once(account, 150);
     let stats = account["integration_stats"].as_array().unwrap();
-    assert_eq!(stats.len(), 1, "one integration-stats record");
+    if log == LogState::Posted {
+        assert_eq!(stats.len(), 1, "one integration-stats record");
+    } else if stats.is_empty() {
+        return; // killed before the log went out: in doubt, never sent twice
+    }
+    assert_eq!(stats.len(), 1, "never two integration-stats records");
     let p = &stats[0]["purchases"];
     assert_eq!((p["created"].as_u64(), p["updated"].as_u64(), p["failed"].as_array().map(Vec::len)), (Some(150), Some(0), Some(0)), "{p}");
     let c = &stats[0]["customers"];
     assert_eq!((c["created"].as_u64(), c["updated"].as_u64()), (Some(60), Some(0)), "API v3 starts with no customers: {c}");
     assert_eq!(account["customers"].as_array().map(Vec::len), Some(60), "each customer once");
+}
+
+fn assert_purchases_once(account: &Value, n: usize) {
+    let purchases = account["purchases"].as_array().unwrap();
+    assert_eq!(purchases.len(), n, "every purchase stored");
+    let mut numbers: Vec<&str> = purchases.iter().map(|p| p["invoice_number"].as_str().unwrap_or_default()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), n, "each once");
+}
+
+/// A run killed at its log, before or after the request left: the resumed run does not send it
+/// again (the day is never logged twice) and says the log is in doubt.
+#[test]
+fn a_log_a_kill_left_in_doubt_is_never_sent_again() {
+    for sent in [false, true] {
+        let emu = Emulator::start();
+        let mut rng = Rng(seed());
+        let known = customers(4);
+        let config = json!({"woowup": {"apps": [{"app_id": APP_ID, "api_key": KEY, "contest_sale_points": 5, "branches": ["Palermo"], "connected_services": [], "users": known}]}});
+        emu.control("config", &config.to_string());
+        let files = day(&known, 2, 5, &mut rng);
+        let values = BTreeMap::from([("apiKey".to_string(), KEY.to_string()), ("baseUrl".to_string(), format!("{}/apiv3", emu.url))]);
+        let settings = Settings::from_values("v3", &values).unwrap();
+        let (runs, log) = run_to_the_end(&emu, &settings, &files, 0, Some(sent), &mut rng);
+        assert_eq!(runs, 2, "killed once, at the log");
+        assert!(matches!(&log, LogState::InDoubt(why) if why.contains("not sent again")), "{log:?}");
+        let state = emu.state();
+        let account = &state["woowup_v3"]["accounts"][APP_ID];
+        assert_purchases_once(account, 5);
+        let records = account["integration_stats"].as_array().map_or(0, Vec::len);
+        assert_eq!(records, usize::from(sent), "sent by the killed run only");
+    }
 }

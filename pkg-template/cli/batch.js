@@ -68,7 +68,8 @@ Journal and results:
 Before sending, the run prints an estimate of its duration from --rate (v3: --rate-limit).
 Exit codes: 0 every row created or updated, log posted; 1 the run completed but some rows failed
 (see the failures file), log posted; 2 usage or setup error, nothing sent; 3 aborted (interrupted,
-credentials refused, network down after retries, or the log refused): run again with --resume.
+credentials refused, network down after retries, or the log refused: run again with --resume; or the
+log in doubt: check whether it arrived, it is never sent twice).
 `;
 
 const SPEC = {
@@ -481,7 +482,8 @@ export async function batchCommand(argv, io) {
     await sender.drive(task);
     log = run.finishLog(task);
   }
-  if (!state.abort) journal.write(run.end(new Date().toISOString(), log.log, log.error, elapsed));
+  // Durable: a run killed after this line never sends the log again.
+  if (!state.abort) await journal.writeDurable(run.end(new Date().toISOString(), log.log, log.error, elapsed));
   for (const file of [journal, failures]) {
     try {
       file.close();
@@ -514,7 +516,11 @@ export async function batchCommand(argv, io) {
   const logName = v3 ? "integration stats" : "connectors log";
   if (log.log === "posted") say(`${logName}: posted`);
   else if (log.log === "skipped") say(`${logName}: not posted (--no-log)`);
-  else {
+  else if (log.log === "in_doubt") {
+    say(`${logName}: in doubt: ${log.error}`);
+    say(v3 ? `check the account's integration stats in WoowUp: it is never sent twice` : `check with \`loyalty-connector woowup logs\` whether it arrived: it is never sent twice`);
+    return 3;
+  } else {
     say(`${logName}: refused: ${log.error}`);
     say(`every row is done; run the same command with --resume to post the log`);
     return 3;

@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::http::{Method, Request};
 use crate::php::{json_encode, Array, Value};
 use crate::woowup::connectors::Outcome;
-use crate::woowup::{read_transactions, read_user_lookup, Client, Lookup, Repeat};
+use crate::woowup::{read_registered_user, read_transactions, read_user_lookup, Client, Lookup, Repeat};
 
 /// What a request changes in WoowUp, when it changes something that must happen once.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,9 +310,15 @@ impl V2Row {
             }
             return;
         }
+        // A lookup's answer, and initialize_user's, name the customer's `userapp_id`, which a
+        // later check of the sale asks for.
         if self.lookup {
             if let Ok(Lookup::Found { user }) = read_user_lookup(status, body) {
                 self.userapp_id = user.userapp_id.or(user.service_uid);
+            }
+        } else if matches!(self.effect, Some(Effect::NewCustomer { .. })) {
+            if let Ok(user) = read_registered_user(status, body) {
+                self.userapp_id = user.userapp_id.or(user.service_uid).or(self.userapp_id.take());
             }
         }
         let repeated = match (&self.doubt, &self.effect) {

@@ -98,6 +98,20 @@ pub struct Intent {
     pub email: Option<String>,
 }
 
+/// The key of the run's log intent (its `file` is empty: no row has that).
+const LOG_KEY: &str = "log";
+
+impl Intent {
+    /// The intent of the run's log (`sending`: `POST /v1/log`, `POST /apiv3/integration-stats`).
+    pub fn log(sending: String) -> Intent {
+        Intent { sending, file: String::new(), line: 0, key: LOG_KEY.into(), uid: None, nrofactura: None, email: None }
+    }
+
+    pub fn is_log(&self) -> bool {
+        self.file.is_empty() && self.key == LOG_KEY
+    }
+}
+
 /// A run continued from its journal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resumed {
@@ -108,7 +122,7 @@ pub struct Resumed {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct End {
     pub end: String,
-    /// `posted`, `refused` or `skipped`.
+    /// `posted`, `refused`, `in_doubt` or `skipped`.
     pub log: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_error: Option<String>,
@@ -330,6 +344,9 @@ pub struct Journal {
     doubts: HashMap<RowId, Intent>,
     /// The end line, when it is the journal's last line.
     pub end: Option<End>,
+    /// The log was sent and no answer recorded: its intent is the last word on it, or the end
+    /// line says `in_doubt`.
+    pub log_in_doubt: bool,
 }
 
 impl Journal {
@@ -345,7 +362,7 @@ impl Journal {
         if header.version != VERSION {
             return Err(LoyaltyError::invalid("journal", format!("it is version {}, this version writes version {VERSION}", header.version)));
         }
-        let mut journal = Journal { header, finished: Vec::new(), finished_ids: HashMap::new(), doubts: HashMap::new(), end: None };
+        let mut journal = Journal { header, finished: Vec::new(), finished_ids: HashMap::new(), doubts: HashMap::new(), end: None, log_in_doubt: false };
         for (i, line) in lines.iter().enumerate().skip(1) {
             let Some(parsed) = JournalLine::parse(line) else {
                 if i + 1 == lines.len() {
@@ -356,6 +373,7 @@ impl Journal {
             journal.end = None;
             match parsed {
                 JournalLine::Header(_) => return Err(LoyaltyError::invalid(format!("journal[{}]", i + 1), "a second header")),
+                JournalLine::Intent(intent) if intent.is_log() => journal.log_in_doubt = true,
                 JournalLine::Intent(intent) => {
                     journal.doubts.insert(RowId::new(&intent.file, intent.line, &intent.key), intent);
                 }
@@ -368,7 +386,10 @@ impl Journal {
                     }
                 }
                 JournalLine::Resumed(_) => {}
-                JournalLine::End(end) => journal.end = Some(end),
+                JournalLine::End(end) => {
+                    journal.log_in_doubt = end.log == "in_doubt";
+                    journal.end = Some(end);
+                }
             }
         }
         Ok(journal)

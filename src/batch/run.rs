@@ -24,7 +24,7 @@
 use super::csv::CsvOptions;
 use super::doubt::V2Row;
 use super::dry_run::{self, request_json};
-use super::journal::{Counters, End, FileFacts, Header, Journal, JournalLine, Resumed, Totals, KIND, VERSION};
+use super::journal::{Counters, End, FileFacts, Header, Intent, Journal, JournalLine, Resumed, Totals, KIND, VERSION};
 use super::plan::{order_files, FileJobs, Job, JobNext, Plan, PlanOptions, Planner, Work as PlanWork};
 use super::reader::RowRef;
 use super::rows::{entity_of_file, Mapping};
@@ -228,9 +228,47 @@ pub struct Finished {
 pub enum LogState {
     Posted,
     Refused(String),
+    /// Sent, and no answer says whether it arrived (lost, a 5xx, or a run stopped while it was
+    /// on its way): never sent again, so that the day is never logged twice; the operator checks.
+    InDoubt(String),
     /// Not sent (`--no-log`).
     Skipped,
 }
+
+impl LogState {
+    /// The end line's `log`: `posted`, `refused`, `in_doubt` or `skipped`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LogState::Posted => "posted",
+            LogState::Refused(_) => "refused",
+            LogState::InDoubt(_) => "in_doubt",
+            LogState::Skipped => "skipped",
+        }
+    }
+
+    /// Why it was refused or is in doubt.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            LogState::Refused(why) | LogState::InDoubt(why) => Some(why),
+            LogState::Posted | LogState::Skipped => None,
+        }
+    }
+
+    /// The state a driver passes back by [`LogState::name`] and [`LogState::reason`].
+    pub fn from_name(name: &str, reason: Option<String>) -> Result<LogState> {
+        let why = reason.unwrap_or_default();
+        match name {
+            "posted" => Ok(LogState::Posted),
+            "refused" => Ok(LogState::Refused(why)),
+            "in_doubt" => Ok(LogState::InDoubt(why)),
+            "skipped" => Ok(LogState::Skipped),
+            _ => Err(LoyaltyError::invalid("log", "not posted, refused, in_doubt or skipped")),
+        }
+    }
+}
+
+/// Why a resumed run does not post the log an earlier run sent.
+const LOG_SENT_BEFORE: &str = "an earlier run sent it and stopped before its answer: it may have arrived, so it is not sent again";
 
 impl Run {
     /// A run of `files` (names as given; size, SHA-256 and rows as the driver read them).
@@ -431,8 +469,16 @@ impl Run {
     }
 
     /// The run's log: API v2 `POST /v1/log` (the connectors log), v3 `POST /integration-stats`.
+    /// A write like any other: its intent is journaled, and a lost answer or a 5xx leaves it in
+    /// doubt. When an earlier run of the journal sent it, the task has nothing to send.
     pub fn log(&self, processingtime: &str) -> Result<Task> {
-        Ok(Task::read(Purpose::Log, self.log_request(processingtime)?, engine::Effect::Idempotent, &self.policy))
+        let request = self.log_request(processingtime)?;
+        let answer = self.log_sent_before().then(|| (0, String::new()));
+        Ok(Task::new(Work::Read { purpose: Purpose::Log, request, effect: engine::Effect::Once, answer }, &self.policy))
+    }
+
+    fn log_sent_before(&self) -> bool {
+        self.journal.as_ref().is_some_and(|j| j.log_in_doubt)
     }
 
     fn log_request(&self, processingtime: &str) -> Result<Request> {
@@ -448,8 +494,14 @@ impl Run {
     /// Reads the log task's answer.
     pub fn finish_log(&mut self, task: Task) -> LogState {
         self.counters.add(&task.counters);
+        if self.log_sent_before() {
+            return LogState::InDoubt(LOG_SENT_BEFORE.into());
+        }
         if let Some(stop) = task.stopped() {
-            return LogState::Refused(stop.error.to_string());
+            return match stop.error {
+                LoyaltyError::InDoubt { .. } => LogState::InDoubt(stop.error.to_string()),
+                _ => LogState::Refused(stop.error.to_string()),
+            };
         }
         let Work::Read { answer: Some((status, body)), .. } = task.exchange.machine() else {
             return LogState::Refused("no answer".into());
@@ -469,13 +521,9 @@ impl Run {
 
     /// The end line of a run that went through all its files.
     pub fn end(&self, at: &str, log: &LogState, seconds: f64) -> String {
-        let (log, log_error) = match log {
-            LogState::Posted => ("posted", None),
-            LogState::Refused(why) => ("refused", Some(why.clone())),
-            LogState::Skipped => ("skipped", None),
-        };
         let seconds = (seconds * 10.0).round() / 10.0;
-        JournalLine::End(End { end: at.into(), log: log.into(), log_error, seconds, counters: self.counters.clone(), totals: self.totals() })
+        let log_error = log.reason().map(str::to_string);
+        JournalLine::End(End { end: at.into(), log: log.name().into(), log_error, seconds, counters: self.counters.clone(), totals: self.totals() })
             .to_json()
     }
 
@@ -788,6 +836,7 @@ impl Task {
                 let intent = match self.exchange.machine() {
                     Work::V2(row) => row.intent(),
                     Work::V3(job) => job.intent(),
+                    Work::Read { purpose: Purpose::Log, request, .. } => Some(Intent::log(method_and_path(request))),
                     Work::Read { .. } => None,
                 };
                 match intent {

@@ -328,7 +328,10 @@ impl V3Job {
                 match (creating, said(status, body)) {
                     (false, Said::Ok) if self.in_doubt => self.done(Outcome::Created, format!("{name} created ({SENT_BEFORE})")),
                     (false, Said::Ok) => self.done(Outcome::Updated, format!("{name} updated")),
+                    // Not there: an earlier create in doubt did not land, so a refusal of the
+                    // create is now final (asking the update again would loop).
                     (false, Said::NotFound) => {
+                        self.in_doubt = false;
                         self.state = State::Upsert { what, update, create: create.clone(), creating: true };
                         JobNext::Send(create)
                     }
@@ -542,6 +545,15 @@ mod tests {
         assert_eq!(again.method, Method::Put);
         let (s, b) = env(200, "ok");
         assert_eq!(p.feed(s, &b), JobNext::Done(Outcome::Created));
+
+        // In doubt, but the update finds nothing: the create did not land, and its refusal is final.
+        let mut p = jobs("products-2019_03_11.csv", "code,name\nA-1,Tea\n").remove(0);
+        p.set_in_doubt();
+        let (s, b) = env(404, "not_found");
+        let JobNext::Send(create) = p.feed(s, &b) else { panic!() };
+        assert_eq!(create.method, Method::Post);
+        let (s, b) = env(400, "bad_request");
+        assert_eq!(p.feed(s, &b), JobNext::Done(Outcome::Failed));
 
         let mut b = jobs("branches-2019_03_11.csv", "name\nPalermo\n").remove(0);
         let (s, body) = env(200, "ok");

@@ -53,8 +53,12 @@ pub struct Policy {
     pub readable: fn(&str) -> bool,
 }
 
-fn json(body: &str) -> bool {
-    serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok()
+/// A WoowUp answer: a JSON object with the members every answer has (API v2 `status`, v3 `code`
+/// and `payload`, the connectors log's record `files`). Valid JSON of another shape (`{}`, a
+/// proxy's `{"error": …}`) says nothing about the write.
+fn woowup_answer(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body)
+        .is_ok_and(|o| ["status", "code", "payload", "files"].iter().any(|k| o.contains_key(*k)))
 }
 
 fn any(_: &str) -> bool {
@@ -69,14 +73,15 @@ const WOOWUP_BACKOFF: Backoff =
 impl Policy {
     /// WoowUp API v2 (and v3: the same servers and official clients). 429, 502 and 503 are
     /// retried as WoowUp's own clients do; 401 and 403 (credentials refused) and 410 (account
-    /// deleted) end the run. Every answer is JSON: anything else after a write is in doubt.
+    /// deleted) end the run. Every answer is a JSON object of WoowUp's shape: anything else after a
+    /// write is in doubt.
     pub const WOOWUP: Policy = Policy {
         service: "woowup",
         retried: &[502, 503],
         unprocessed: &[],
         permanent: &[401, 403, 410],
         backoff: WOOWUP_BACKOFF,
-        readable: json,
+        readable: woowup_answer,
     };
 
     /// Lootly: a 401 is a refused key or signature and a 500 an integration the merchant may not
@@ -189,9 +194,12 @@ mod tests {
     #[test]
     fn an_unreadable_2xx_after_a_write_is_in_doubt() {
         let p = Policy::WOOWUP;
-        for body in ["<html>OK</html>", r#"{"status":true,"data":{"tra"#, ""] {
+        for body in ["<html>OK</html>", r#"{"status":true,"data":{"tra"#, "", "{}", r#"{"error":"upstream"}"#, "[]", "true"] {
             assert_eq!(verdict(p, Once, 200, body), Verdict::InDoubt, "{body}");
             assert_eq!(verdict(p, Read, 200, body), Verdict::Answer, "{body}");
+        }
+        for body in [r#"{"status":true}"#, r#"{"payload":{},"message":"ok","code":"ok","time":"1ms"}"#, r#"{"files":["a.csv"],"stats":{}}"#] {
+            assert_eq!(verdict(p, Once, 200, body), Verdict::Answer, "{body}");
         }
     }
 

@@ -118,7 +118,9 @@ pub struct Exchange<M: Machine> {
     policy: Policy,
     pending: Option<(Request, Effect)>,
     attempts: Attempts,
-    /// Requests left in doubt in a row (since the last answer the machine read).
+    /// Requests left in doubt over the whole exchange. Not reset by an answer the machine reads:
+    /// a check that finds nothing is followed by the same write again, so a count reset by the
+    /// check's answer would let a write that is never answered loop for ever.
     doubts: u32,
     wait: Option<u64>,
     done: Option<M::Outcome>,
@@ -188,7 +190,6 @@ impl<M: Machine> Exchange<M> {
         match decision {
             Decision::Deliver => {
                 self.pending = None;
-                self.doubts = 0;
                 if let Answer::Response(r) = answer {
                     self.machine.feed(r.status, &r.body);
                 }
@@ -293,7 +294,7 @@ mod tests {
     #[test]
     fn honours_retry_after_and_a_rate_limit_budget() {
         let limited = || Answer::Response(Response::new(429, "").with_header("Retry-After", "0"));
-        let (outcome, steps) = drive(script(Effect::Once, 1), vec![limited(), limited(), Answer::response(200, "{}")]);
+        let (outcome, steps) = drive(script(Effect::Once, 1), vec![limited(), limited(), Answer::response(200, r#"{"status":true}"#)]);
         assert_eq!(outcome.unwrap(), [200]);
         assert_eq!(steps, ["send 1", "wait 100", "send 1", "wait 100", "send 1"]);
         // 429s do not spend attempts but a budget of time: past it the last 429 is the answer.
@@ -323,7 +324,7 @@ mod tests {
         assert!(error.to_string().contains("may have reached WoowUp"), "{error}");
         assert_eq!(steps, ["send 1"]);
         let safe = Script { repeat_safe: true, ..script(Effect::Once, 1) };
-        let (outcome, steps) = drive(safe, vec![Answer::timeout("30 s"), Answer::response(200, "<html>"), Answer::response(200, "{}")]);
+        let (outcome, steps) = drive(safe, vec![Answer::timeout("30 s"), Answer::response(200, "<html>"), Answer::response(200, r#"{"status":true}"#)]);
         assert_eq!(outcome.unwrap(), [200]);
         assert_eq!(steps, ["send 1", "wait 100", "send 1", "wait 200", "send 1"]);
     }
@@ -368,6 +369,50 @@ mod tests {
         assert!(second.url.ends_with("/check"), "{second:?}");
         exchange.feed(Answer::response(200, "[]"), 0, 1.0);
         assert_eq!(exchange.next(), Step::Done(vec![("check".into(), 200)]));
+    }
+
+    /// Checks, finds nothing, sends again: every write answered 503.
+    #[derive(Clone, Debug, Default)]
+    struct Resender {
+        checking: bool,
+        sent: u32,
+    }
+
+    impl Machine for Resender {
+        type Outcome = Result<u32, LoyaltyError>;
+        fn next(&mut self) -> Next<Self::Outcome> {
+            let (method, path, effect) = if self.checking { (Method::Get, "check", Effect::Read) } else { (Method::Post, "points", Effect::Once) };
+            Next::Send(Request { method, url: format!("http://h/{path}"), headers: vec![], body: None }, effect)
+        }
+        fn feed(&mut self, _: u16, _: &str) {
+            self.checking = false; // the check found nothing: send the write again
+        }
+        fn may_have_landed(&mut self) -> bool {
+            self.sent += 1;
+            self.checking = true;
+            true
+        }
+        fn fail(&mut self, error: LoyaltyError) -> Self::Outcome {
+            Err(error)
+        }
+    }
+
+    #[test]
+    fn checks_that_find_nothing_do_not_reset_the_doubts() {
+        let mut exchange = Exchange::new(Resender::default(), FAST);
+        for _ in 0..100 {
+            match exchange.next() {
+                Step::Send(r) if r.url.ends_with("/check") => exchange.feed(Answer::response(200, "[]"), 0, 1.0),
+                Step::Send(_) => exchange.feed(Answer::response(503, ""), 0, 1.0),
+                Step::Wait(_) => {}
+                Step::Done(outcome) => {
+                    assert_eq!(outcome.unwrap_err().code(), "in_doubt");
+                    assert_eq!(exchange.machine().sent, FAST.backoff.max_attempts);
+                    return;
+                }
+            }
+        }
+        panic!("still going after 100 steps");
     }
 
     #[test]

@@ -142,23 +142,19 @@ impl BatchRun {
         Ok(BatchTask { task: self.run.log(&string(&processingtime, "processingtime")?)? })
     }
 
-    /// `{ log: "posted" }` or `{ log: "refused", error }`.
+    /// `{ log: "posted" | "refused" | "in_doubt" | "skipped", error? }`.
     #[wasm_bindgen(js_name = finishLog)]
     pub fn finish_log(&mut self, task: BatchTask) -> JsValue {
-        match self.run.finish_log(task.task) {
-            LogState::Refused(why) => object(&[("log", "refused".into()), ("error", why.into())]),
-            LogState::Posted => object(&[("log", "posted".into())]),
-            LogState::Skipped => object(&[("log", "skipped".into())]),
+        let log = self.run.finish_log(task.task);
+        match log.reason() {
+            Some(why) => object(&[("log", log.name().into()), ("error", why.into())]),
+            None => object(&[("log", log.name().into())]),
         }
     }
 
-    /// The end line: `log` "posted" | "refused" | "skipped", its `error`, the run's seconds.
+    /// The end line: the `log` and `error` of `finishLog`, the run's seconds.
     pub fn end(&self, at: JsValue, log: JsValue, error: JsValue, seconds: f64) -> JsResult<String> {
-        let log = match string(&log, "log")?.as_str() {
-            "posted" => LogState::Posted,
-            "skipped" => LogState::Skipped,
-            _ => LogState::Refused(optional_string(&error, "error")?.unwrap_or_default()),
-        };
+        let log = LogState::from_name(&string(&log, "log")?, optional_string(&error, "error")?)?;
         Ok(self.run.end(&string(&at, "at")?, &log, seconds))
     }
 
