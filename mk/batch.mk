@@ -1,8 +1,13 @@
 # The end-of-day batch connector. Its Rust tests run in test-core (tests/batch*.rs); this target
 # runs the sample day end to end against the local emulator (retries, exactly-once, the log).
 TEST_TARGETS += test-batch
+TEST_BUILDS += batch-demo-build
+TEST_NEEDS += node
 
-.PHONY: test-batch batch-demo gen-purchases
+.PHONY: test-batch batch-demo batch-demo-build gen-purchases
+batch-demo-build:
+	cargo build --quiet --profile quick --example batch_demo
+
 test-batch:
 	scripts/need node
 	scripts/batch-demo.sh

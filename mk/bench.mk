@@ -4,6 +4,7 @@
 #   make bench         the full run (~10 minutes on 2 cores; installs what it needs)
 #   make bench-quick   a smoke run of every part (its numbers mean nothing)
 TEST_TARGETS += test-bench
+TEST_NEEDS += node php
 
 BENCH_EXAMPLES := --example sign_throughput --example batch_prepare --example gen_purchases
 

@@ -3,6 +3,8 @@
 # the batch run (10,000 purchases, killed and resumed, a 429 storm, lost answers), the dry run,
 # exit codes, every --help, and lootly sign/verify/widget against the PHP vectors.
 TEST_TARGETS += test-cli
+TEST_BUILDS += pack
+TEST_NEEDS += node
 
 .PHONY: test-cli
 test-cli: pack

@@ -1,12 +1,19 @@
 # The core crate: unit tests, PHP vectors, the differential run against php-cli, fuzzing.
 TEST_TARGETS += test-core
+TEST_BUILDS += test-core-build
+TEST_NEEDS += php php7
 
-.PHONY: test-core vectors vectors-check soak
+.PHONY: test-core test-core-build vectors vectors-check soak
+test-core-build:
+	cargo test --quiet --profile quick --all-targets --no-run
+	cargo test --quiet --profile quick -p loyalty-connector-widget --no-run
+
+# The doc tests build on the quick profile's library too (no second, unoptimised build).
 test-core: vectors-check
 	scripts/need php php7
 	cargo test --profile quick --all-targets
 	cargo test --profile quick -p loyalty-connector-widget
-	cargo test --doc
+	cargo test --profile quick --doc
 
 # Regenerates tests/vectors/ with the committed PHP script and real php-cli.
 vectors:

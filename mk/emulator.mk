@@ -1,5 +1,6 @@
 # The local emulator of Lootly and WoowUp (examples/emulator): its tests, and running it by hand.
 TEST_TARGETS += test-emulator
+TEST_NEEDS += node php
 
 EMULATOR_PORT ?= 8790
 

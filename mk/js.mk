@@ -5,12 +5,14 @@
 #   make test-js    the JS suite in Node, Deno, workerd and Chromium; the types test; the
 #                   binding's wasm-bindgen tests in Node and Chromium
 TEST_TARGETS += test-js
+TEST_BUILDS += pack test-wasm-bindgen-build
+TEST_NEEDS += node node-deps wasm32 wasm-bindgen chromium
 
 JS_TESTS := test-js-node test-js-deno test-js-workerd test-js-browser test-js-types test-wasm-bindgen
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown
 IN_CHROMIUM := CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json
 
-.PHONY: package pack test-js $(JS_TESTS)
+.PHONY: package pack test-js test-wasm-bindgen-build $(JS_TESTS)
 
 # Real file targets: nothing is rebuilt when nothing it is made of changed (the stamps are
 # written last, so an interrupted build is redone).
@@ -56,6 +58,10 @@ test-js-types: pack
 	node_modules/.bin/tsc -p tests/types/tsconfig.no-dom.json
 	node tests/types/surface.mjs && node_modules/.bin/tsc -p build/surface
 	@echo "test-js-types: index.d.ts passed (with and without the DOM library) and matches every entry's exports"
+
+test-wasm-bindgen-build:
+	scripts/need wasm32 wasm-bindgen
+	$(WASM_TEST) --quiet --test wasm_binding --test wasm_woowup --test wasm_dom --no-run
 
 test-wasm-bindgen:
 	scripts/need wasm32 wasm-bindgen chromium

@@ -5,6 +5,7 @@
 # Vite pages in Chromium — plus the library's installed size and the command line's launcher.
 # The tools come from tests/runtimes/package-lock.json, installed once (scripts/need runtime-tools).
 TEST_TARGETS += test-runtimes
+TEST_NEEDS += node runtime-tools chromium
 
 .PHONY: test-runtimes
 test-runtimes: pack

@@ -1,6 +1,8 @@
 # The Cloudflare Worker (examples/worker): host unit tests, the worker-build output, a dry-run
 # deploy, and end-to-end runs under `wrangler dev` against the local emulator.
 TEST_TARGETS += test-worker
+TEST_BUILDS += worker-build test-worker-unit-build
+TEST_NEEDS += php node worker-build worker-node-deps
 
 WORKER_DIR := examples/worker
 WORKER_OUT := $(WORKER_DIR)/build/index.js
@@ -9,7 +11,7 @@ WORKER_SOURCES := $(shell find src $(WORKER_DIR)/src -name '*.rs') Cargo.toml \
 # wrangler needs Node 22.12 or later: it runs on the `node` package next to it (first in PATH).
 WRANGLER := $(WORKER_DIR)/node_modules/.bin/wrangler
 
-.PHONY: worker-build test-worker test-worker-unit test-worker-deploy test-worker-e2e
+.PHONY: worker-build test-worker test-worker-unit test-worker-unit-build test-worker-deploy test-worker-e2e
 
 # What wrangler.toml's `main` points at; `wrangler dev` and `wrangler deploy` need it built first.
 worker-build: $(WORKER_OUT)
@@ -21,7 +23,11 @@ $(WORKER_OUT): $(WORKER_SOURCES)
 		worker-build --release
 	touch $@
 
-test-worker: test-worker-unit test-worker-deploy test-worker-e2e
+# The end-to-end runs first: they take longest.
+test-worker: test-worker-e2e test-worker-deploy test-worker-unit
+
+test-worker-unit-build:
+	cd $(WORKER_DIR) && cargo test --quiet --no-run
 
 test-worker-unit:
 	cd $(WORKER_DIR) && cargo test

@@ -140,13 +140,14 @@ export async function startVerifier(procs) {
  * as a crash would: nothing in memory (queue messages, requests in flight) survives.
  */
 export async function startWorker(procs, vars, { state } = {}) {
-  const port = await freePort();
+  // A free inspector port too: the default one is taken by any other wrangler dev on the machine.
+  const [port, inspectorPort] = [await freePort(), await freePort()];
   if (!state) {
     state = mkdtempSync(join(tmpdir(), 'worker-state-'));
     const dir = state;
     procs.onStop(() => rmSync(dir, { recursive: true, force: true }));
   }
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'];
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child = procs.spawn('wrangler', WRANGLER, args, { env: wranglerEnv() });
   const url = `http://127.0.0.1:${port}`;
