@@ -14,6 +14,9 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
+# Recipes do not see make's jobserver: cargo would warn that it cannot use it, and compiles on
+# its own threads anyway (each phase below passes its own -j).
+unexport MAKEFLAGS
 TEST_TARGETS :=
 TEST_BUILDS :=
 TEST_NEEDS :=

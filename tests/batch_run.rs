@@ -227,6 +227,14 @@ fn run_to_the_end(emu: &Emulator, settings: &Settings, files: &BTreeMap<String, 
     unreachable!()
 }
 
+/// The emulator, with one WoowUp account that knows `known`.
+fn emulator(known: &[Value]) -> Emulator {
+    let emu = Emulator::start();
+    let config = json!({"woowup": {"apps": [{"app_id": APP_ID, "api_key": KEY, "contest_sale_points": 5, "branches": ["Palermo"], "connected_services": [], "users": known}]}});
+    emu.control("config", &config.to_string());
+    emu
+}
+
 fn seed() -> u64 {
     let seed = std::env::var("BATCH_RUN_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) | 1
@@ -237,11 +245,9 @@ fn seed() -> u64 {
 
 #[test]
 fn api_v2_killed_at_random_points_sends_every_sale_once() {
-    let emu = Emulator::start();
-    let mut rng = Rng(seed());
     let known = customers(40);
-    let config = json!({"woowup": {"apps": [{"app_id": APP_ID, "api_key": KEY, "contest_sale_points": 5, "branches": ["Palermo"], "connected_services": [], "users": known}]}});
-    emu.control("config", &config.to_string());
+    let emu = emulator(&known);
+    let mut rng = Rng(seed());
     let files = day(&known, 20, 150, &mut rng);
     let values = BTreeMap::from([
         ("appId".to_string(), APP_ID.to_string()),
@@ -277,11 +283,9 @@ fn api_v2_killed_at_random_points_sends_every_sale_once() {
 
 #[test]
 fn api_v3_killed_at_random_points_stores_every_purchase_once() {
-    let emu = Emulator::start();
-    let mut rng = Rng(seed() ^ 0x5eed);
     let known = customers(40);
-    let config = json!({"woowup": {"apps": [{"app_id": APP_ID, "api_key": KEY, "contest_sale_points": 5, "branches": ["Palermo"], "connected_services": [], "users": known}]}});
-    emu.control("config", &config.to_string());
+    let emu = emulator(&known);
+    let mut rng = Rng(seed() ^ 0x5eed);
     let files = day(&known, 20, 150, &mut rng);
     let values = BTreeMap::from([("apiKey".to_string(), KEY.to_string()), ("baseUrl".to_string(), format!("{}/apiv3", emu.url))]);
     let settings = Settings::from_values("v3", &values).unwrap();
@@ -317,11 +321,9 @@ fn assert_purchases_once(account: &Value, n: usize) {
 #[test]
 fn a_log_a_kill_left_in_doubt_is_never_sent_again() {
     for sent in [false, true] {
-        let emu = Emulator::start();
-        let mut rng = Rng(seed());
         let known = customers(4);
-        let config = json!({"woowup": {"apps": [{"app_id": APP_ID, "api_key": KEY, "contest_sale_points": 5, "branches": ["Palermo"], "connected_services": [], "users": known}]}});
-        emu.control("config", &config.to_string());
+        let emu = emulator(&known);
+        let mut rng = Rng(seed());
         let files = day(&known, 2, 5, &mut rng);
         let values = BTreeMap::from([("apiKey".to_string(), KEY.to_string()), ("baseUrl".to_string(), format!("{}/apiv3", emu.url))]);
         let settings = Settings::from_values("v3", &values).unwrap();

@@ -479,8 +479,10 @@ export async function batchCommand(argv, io) {
   let log = { log: "skipped" };
   if (!state.abort && !o["no-log"]) {
     const task = run.log(o["processing-time"] ?? batchIso8601(Math.floor(Date.now() / 1000)));
-    await sender.drive(task);
-    log = run.finishLog(task);
+    // One request, finished even after a signal; cut off by a second one while it was on its
+    // way: no end line, so that the resumed run finds it in doubt.
+    if (await sender.drive(task, { journal })) log = run.finishLog(task);
+    else state.abort ??= "interrupted while the log was sent";
   }
   // Durable: a run killed after this line never sends the log again.
   if (!state.abort) await journal.writeDurable(run.end(new Date().toISOString(), log.log, log.error, elapsed));

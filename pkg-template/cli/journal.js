@@ -22,6 +22,8 @@ export class Journal {
     this.fd = openSync(path, "a");
     this.bytes = fstatSync(this.fd).size;
     this.lengthFd = openSync(lengthPath(path), "w");
+    // What a killed run wrote may still be in memory only: on disk before it is recorded as such.
+    fdatasyncSync(this.fd);
     this.durable(this.bytes);
     this.dirty = 0;
     this.syncEvery = syncEvery;

@@ -8,6 +8,9 @@
 //!                      Some(text) => { run.resume(&text, size, durable)?; io.append(&run.resumed(now), true)? } }
 //! let summary = drive(&mut run, &mut io, &DriveOptions { … })?;
 //! ```
+//!
+//! A killed run may leave its last line cut: the run reads past it, and the driver cuts the file
+//! after its last line break before appending, so that no unreadable line ends up mid-journal.
 
 use super::journal::{Counters, Totals};
 use super::run::{file_error_line, Item, LogState, Run, Stop, Task, TaskStep};

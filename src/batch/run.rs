@@ -268,7 +268,7 @@ impl LogState {
 }
 
 /// Why a resumed run does not post the log an earlier run sent.
-const LOG_SENT_BEFORE: &str = "an earlier run sent it and stopped before its answer: it may have arrived, so it is not sent again";
+const LOG_SENT_BEFORE: &str = "an earlier run sent it and no answer said it arrived: it may have, so it is not sent again";
 
 impl Run {
     /// A run of `files` (names as given; size, SHA-256 and rows as the driver read them).
@@ -504,7 +504,11 @@ impl Run {
             };
         }
         let Work::Read { answer: Some((status, body)), .. } = task.exchange.machine() else {
-            return LogState::Refused("no answer".into());
+            // Unfinished: once its intent is journaled, it may be on its way.
+            return match task.announced {
+                Some(_) => LogState::InDoubt("stopped before its answer".into()),
+                None => LogState::Refused("not sent".into()),
+            };
         };
         let read = match &self.settings.api {
             Api::V2 { .. } => read_log_response(*status, body).map(|_| ()),
@@ -544,14 +548,14 @@ impl Run {
 
     /// The fewest and the most requests the rows left need (the estimate of the run's length).
     pub fn estimate(&self) -> (u64, u64) {
-        let (mut low, mut high) = (0, 0);
+        let (mut low, mut high) = (0u64, 0u64);
         let done = self.totals();
         for (entity, f) in &self.files {
             let count = done.of_entity(*entity);
             let left = f.rows.saturating_sub(if self.journal.is_some() { count.created + count.updated } else { 0 });
             let (a, b) = self.cost(*entity);
-            low += left * a;
-            high += left * b;
+            low = low.saturating_add(left.saturating_mul(a));
+            high = high.saturating_add(left.saturating_mul(b));
         }
         (low, high)
     }

@@ -225,6 +225,30 @@ test("a 429 storm: every Retry-After honoured by all workers, retries counted, n
   console.log(`# 429 storm: ${storms.length} answers 429, ${end.retries} retries, ${(r.ms / 1000).toFixed(1)} s for 400 purchases`);
 });
 
+test("the log answered 503 after WoowUp recorded it: in doubt (exit 3), never posted again, not even by --resume", async () => {
+  emu.reset();
+  await fetch(`${emu.url}/_emulator/faults`, {
+    method: "POST",
+    body: JSON.stringify({ programs: ["connectors"], pathPrefix: "/v1/log", sequence: [503], when: "after" }),
+  });
+  const dir = tempDir();
+  const day = writePurchases(dir, 20, USERS, 17);
+  const journal = join(dir, "journal.jsonl");
+  const args = ["batch", day.path, ...woowupArgs(emu.url), ...FAST, "--journal", journal];
+  const r = await run(args, { env: CREDS, cwd: dir });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /connectors log: in doubt: .*HTTP 503/);
+  assert.match(r.stderr, /woowup logs/);
+  assert.equal(endLine(journal).log, "in_doubt");
+  const again = await run([...args, "--resume"], { env: CREDS, cwd: dir });
+  assert.equal(again.code, 3, again.stderr);
+  assert.match(again.stderr, /connectors log: in doubt: an earlier run sent it/);
+  assert.equal(emu.state().connectors.logs.length, 1, "the log WoowUp recorded, once");
+  exactlyOnce(day);
+  noSecret(r, journal);
+  await fetch(`${emu.url}/_emulator/faults`, { method: "POST", body: "{}" });
+});
+
 test("sales answered 503 after WoowUp recorded them: WoowUp is asked, nothing is sent twice", async () => {
   emu.reset();
   await fetch(`${emu.url}/_emulator/faults`, {
