@@ -16,7 +16,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 # Recipes do not see make's jobserver: cargo would warn that it cannot use it, and compiles on
 # its own threads anyway (each phase below passes its own -j).
-unexport MAKEFLAGS
+unexport MAKEFLAGS MFLAGS
 TEST_TARGETS :=
 TEST_BUILDS :=
 TEST_NEEDS :=
